@@ -1,0 +1,442 @@
+"""The newsroom's work: sections, authors, images, articles, citations, quotes."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from articles.sanitize import clean_html
+from franchise.models import Claim, Film, Person, Song, Source, unique_slug
+
+# Section slugs share the URL space with these fixed prefixes.
+RESERVED_SLUGS = {
+    "admin", "static", "media", "films", "people", "songs", "franchises", "tags",
+    "authors", "search", "feeds", "sitemap.xml", "robots.txt", "preview",
+    "corrections", "about", "news-sitemap.xml", "sitemaps",
+}
+
+
+def validate_section_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is used by another part of the site.")
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=50, unique=True, validators=[validate_section_slug]
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=10, help_text="Lower comes first in the navigation."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+def image_upload_to(instance, filename):
+    # The original name may carry anything; keep only a safe extension.
+    ext = instance.file_format or "bin"
+    return timezone.now().strftime(f"images/%Y/%m/{instance.token}.{ext}")
+
+
+class Image(models.Model):
+    """A picture in the library. Alt text and credit are required to publish it."""
+
+    class Format(models.TextChoices):
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+        WEBP = "webp", "WebP"
+        GIF = "gif", "GIF"
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.ImageField(
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
+        max_length=200,
+    )
+    file_format = models.CharField(
+        max_length=4, choices=Format.choices, editable=False, blank=True
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    title = models.CharField(
+        max_length=200, help_text="For the library only; readers do not see it."
+    )
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="Describe what the picture shows for readers who cannot see it.",
+    )
+    credit = models.CharField(
+        max_length=200, help_text="Photographer and agency, e.g. 'Jane Doe / Netflix'."
+    )
+    caption = models.TextField(blank=True)
+    focal_x = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Horizontal centre of interest, 0 (left) to 1 (right).",
+    )
+    focal_y = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Vertical centre of interest, 0 (top) to 1 (bottom).",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_hex(16)
+        super().save(*args, **kwargs)
+
+
+class Rendition(models.Model):
+    """A resized, cropped copy of an image for one width, ratio and format."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    ratio = models.CharField(max_length=8, help_text="'original', '16x9', '4x3' or '1x1'.")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=4, choices=Image.Format.choices)
+    file = models.ImageField(upload_to="renditions/%Y/%m/", max_length=200)
+
+    class Meta:
+        ordering = ["ratio", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "ratio", "width", "format"], name="rendition_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.image} {self.ratio} {self.width}w {self.format}"
+
+
+class AuthorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
+    display_name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=80, unique=True)
+    role = models.CharField(max_length=100, blank=True, help_text="e.g. 'Film editor'.")
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.display_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Live articles whose publication time has passed."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def public(self):
+        """Everything a reader may open: published, plus retracted notices."""
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.RETRACTED],
+            published_at__lte=timezone.now(),
+        )
+
+    def for_listing(self):
+        """What a card needs: section, lead image and its renditions, bylines."""
+        return self.select_related("section", "lead_image").prefetch_related(
+            "lead_image__renditions", "bylines__author"
+        )
+
+
+
+
+class ArticleKind(models.TextChoices):
+    NEWS = "news", "News"
+    FEATURE = "feature", "Feature"
+    INTERVIEW = "interview", "Interview"
+    REVIEW = "review", "Review"
+    ANALYSIS = "analysis", "Analysis"
+    OPINION = "opinion", "Opinion"
+    RUMOUR_ROUNDUP = "rumour_roundup", "Rumour roundup"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    IN_REVIEW = "in_review", "in review"
+    APPROVED = "approved", "approved"
+    SCHEDULED = "scheduled", "scheduled"
+    PUBLISHED = "published", "published"
+    RETRACTED = "retracted", "retracted"
+
+
+class Article(models.Model):
+    Kind = ArticleKind
+
+    Status = ArticleStatus
+
+    title = models.CharField(max_length=300, help_text="The headline readers see.")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="The last part of the address. Changing it after publication "
+        "keeps the old address working as a redirect.",
+    )
+    dek = models.TextField(
+        blank=True, help_text="One or two sentences under the headline."
+    )
+    body = ProseEditorField(
+        blank=True,
+        sanitize=clean_html,
+        config={
+            "extensions": {
+                "Bold": True,
+                "Italic": True,
+                "Underline": True,
+                "Strike": True,
+                "Heading": {"levels": [2, 3]},
+                "BulletList": True,
+                "OrderedList": True,
+                "ListItem": True,
+                "Blockquote": True,
+                "Link": {"enableTarget": False},
+                "HorizontalRule": True,
+                "HardBreak": True,
+                "History": True,
+            }
+        },
+        help_text="Paste from Word or Google Docs freely: formatting is cleaned on save.",
+    )
+    kind = models.CharField(
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.NEWS,
+        help_text="The label readers see above the headline.",
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(
+        AuthorProfile, through="Byline", related_name="articles", blank=True
+    )
+    tags = TaggableManager(blank=True, help_text="Comma-separated topics.")
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lead_image_caption = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Overrides the image's own caption for this article.",
+    )
+    films = models.ManyToManyField(Film, blank=True, related_name="articles")
+    people = models.ManyToManyField(Person, blank=True, related_name="articles")
+    songs = models.ManyToManyField(Song, blank=True, related_name="articles")
+    sources = models.ManyToManyField(
+        Source, through="Citation", blank=True, related_name="articles"
+    )
+    claims = models.ManyToManyField(
+        Claim,
+        blank=True,
+        related_name="articles",
+        help_text="The facts this article states, from the knowledge base.",
+    )
+    unconfirmed = models.BooleanField(
+        default=False,
+        help_text="Shows readers an 'Unconfirmed' label: required when the "
+        "article repeats rumours or disputed facts.",
+    )
+    is_top_story = models.BooleanField(
+        default=False, help_text="Feature at the top of the home page."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, db_index=True
+    )
+    updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When readers were last told of a change (republish, correction).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ArticleKind.values), name="article_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "scheduled", "retracted"])
+                | Q(published_at__isnull=False),
+                name="article_live_has_time",
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and retract"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.section.slug, self.slug])
+
+    @property
+    def is_public(self):
+        return (
+            self.status in {self.Status.PUBLISHED, self.Status.RETRACTED}
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def modified_at(self):
+        return self.updated_at or self.published_at
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(AuthorProfile, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Citation(models.Model):
+    """A source the article relies on, and what it supports."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="citations"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    supports = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What this source supports, e.g. 'filming dates'.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "source"], name="citation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} cites {self.source}"
+
+
+class Quote(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    speaker = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        help_text="Who said it, from the knowledge base.",
+    )
+    speaker_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Only for a speaker not in the knowledge base (e.g. a social post).",
+    )
+    words = models.TextField(help_text="Exactly as said, without quotation marks.")
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        help_text="Where and how it was said: the interview, email, call, post.",
+    )
+    context = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown with the quote, e.g. 'in a follow-up call'.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.speaker_display}: {self.words[:60]}"
+
+    @property
+    def speaker_display(self):
+        return str(self.speaker) if self.speaker_id else self.speaker_name
+

@@ -1,0 +1,54 @@
+"""The newsroom's roles: which permissions Writers and Editors hold.
+
+Used by the data migration that creates the groups and by tests.
+"""
+
+WRITER_PERMISSIONS = {
+    "articles": [
+        "add_article", "change_article", "view_article",
+        "add_image", "change_image", "view_image",
+        "add_citation", "change_citation", "delete_citation", "view_citation",
+        "add_quote", "change_quote", "delete_quote", "view_quote",
+        "add_byline", "change_byline", "delete_byline", "view_byline",
+        "view_section", "view_authorprofile", "view_rendition",
+    ],
+    "franchise": [
+        "view_franchise", "view_film", "view_person", "view_character", "view_credit",
+        "view_song", "view_release", "view_award",
+        "add_source", "change_source", "view_source",
+        "add_claim", "view_claim",
+    ],
+    "taggit": ["add_tag", "view_tag"],
+}
+
+EDITOR_EXTRA_PERMISSIONS = {
+    "articles": [
+        "delete_article", "publish_article", "delete_image",
+        "add_section", "change_section", "delete_section",
+        "add_authorprofile", "change_authorprofile",
+    ],
+    "franchise": [
+        f"{action}_{model}"
+        for model in (
+            "franchise", "film", "person", "character", "credit", "song", "release",
+            "award", "source", "claim",
+        )
+        for action in ("add", "change", "delete", "view")
+    ],
+    "taggit": ["change_tag", "delete_tag"],
+    "redirects": ["add_redirect", "change_redirect", "delete_redirect", "view_redirect"],
+}
+
+
+def _merge(*maps):
+    merged = {}
+    for mapping in maps:
+        for app, codenames in mapping.items():
+            merged.setdefault(app, set()).update(codenames)
+    return merged
+
+
+ROLES = {
+    "Writers": _merge(WRITER_PERMISSIONS),
+    "Editors": _merge(WRITER_PERMISSIONS, EDITOR_EXTRA_PERMISSIONS),
+}

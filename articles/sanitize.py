@@ -1,0 +1,36 @@
+"""The one place article HTML is cleaned before it is stored or shown."""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+    "a", "ul", "ol", "li", "blockquote", "hr", "figure", "figcaption", "cite",
+    "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "caption",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    # Word and Google Docs wrap content in these; keep the text, drop the wrapper.
+    clean_content_tags={"script", "style", "title", "xml", "template", "noscript"},
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
+def clean_html(html):
+    """Sanitise rich text: no scripts, handlers, inline styles or unsafe links."""
+    if not html:
+        return ""
+    cleaned = _cleaner.clean(html).strip()
+    # The editor's empty document is a single empty paragraph.
+    return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+
