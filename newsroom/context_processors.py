@@ -1,6 +1,18 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+
+def _sections():
+    from articles.models import Section
+
+    return list(Section.objects.only("name", "slug"))
 
 
 def site(request):
-    """The publication's name and base URL, for the layout and metadata."""
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    """The publication's name, base URL and navigation, for the layout."""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        # Lazy: pages that do not render the navigation run no query for it.
+        "nav_sections": SimpleLazyObject(_sections),
+    }

@@ -1,0 +1,116 @@
+"""Fact boxes: a subject's claims grouped into facts, with disputes made visible.
+
+Works on claims already fetched (with ``sources`` prefetched), so a page that
+shows several fact boxes runs no query per claim.
+"""
+
+from dataclasses import dataclass, field
+
+from franchise.models import LIVE_CLAIM_STATUSES, Claim, ClaimStatus
+
+# The order in which a fact box lists its facts.
+PROPERTY_ORDER = {value: i for i, value in enumerate(Claim.Property.values)}
+# When several claims state the same value, the strongest status speaks for it.
+STATUS_STRENGTH = {
+    ClaimStatus.CONFIRMED: 3,
+    ClaimStatus.REPORTED: 2,
+    ClaimStatus.RUMOURED: 1,
+    ClaimStatus.DENIED: 0,
+    ClaimStatus.RETRACTED: 0,
+}
+
+
+@dataclass
+class FactValue:
+    """One value of a fact and everything that supports it."""
+
+    value: str
+    claims: list = field(default_factory=list)
+
+    @property
+    def status(self):
+        return max(
+            (c.status for c in self.claims), key=lambda s: STATUS_STRENGTH[s]
+        )
+
+    @property
+    def status_label(self):
+        return ClaimStatus(self.status).label
+
+    @property
+    def is_live(self):
+        return self.status in LIVE_CLAIM_STATUSES
+
+    @property
+    def sources(self):
+        seen, result = set(), []
+        for claim in self.claims:
+            for source in claim.sources.all():
+                if source.pk not in seen:
+                    seen.add(source.pk)
+                    result.append(source)
+        return result
+
+
+@dataclass
+class Fact:
+    """A property of a subject (e.g. 'release window'), possibly disputed."""
+
+    property: str
+    label: str
+    qualifier: str
+    values: list = field(default_factory=list)
+    disputed: bool = False
+
+    @property
+    def live_values(self):
+        return [v for v in self.values if v.is_live]
+
+    @property
+    def dom_id(self):
+        qualifier = "-".join(self.qualifier.lower().split())
+        return f"fact-{self.property}-{qualifier}".rstrip("-")
+
+
+def _value_identity(claim):
+    if claim.value_start:
+        return ("date", claim.value_start, claim.value_end)
+    return ("plain", claim.value_key)
+
+
+def _differ(a, b):
+    if a.value_start and b.value_start:
+        return a.value_start > b.value_end or a.value_end < b.value_start
+    if a.value_start or b.value_start:
+        return False
+    return a.value_key != b.value_key
+
+
+def build_facts(claims):
+    """Group claims (sources prefetched) into facts, flagging disputed ones."""
+    groups = {}
+    for claim in claims:
+        groups.setdefault((claim.property, claim.qualifier.strip()), []).append(claim)
+    facts = []
+    for (prop, qualifier), members in groups.items():
+        fact = Fact(
+            property=prop,
+            label=Claim.Property(prop).label,
+            qualifier=qualifier,
+        )
+        by_value = {}
+        for claim in members:
+            key = _value_identity(claim)
+            if key not in by_value:
+                by_value[key] = FactValue(value=claim.value)
+                fact.values.append(by_value[key])
+            by_value[key].claims.append(claim)
+        live = [c for c in members if c.is_live and c.conflict_key]
+        fact.disputed = any(
+            _differ(a, b) for i, a in enumerate(live) for b in live[i + 1 :]
+        )
+        # Live values first, strongest status first; denied values last.
+        fact.values.sort(key=lambda v: (-STATUS_STRENGTH[v.status], v.value.casefold()))
+        facts.append(fact)
+    facts.sort(key=lambda f: (PROPERTY_ORDER.get(f.property, 99), f.qualifier.casefold()))
+    return facts
