@@ -176,16 +176,35 @@ class AuthorProfile(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Live articles whose publication time has passed."""
+        """Live articles whose publication time has passed.
+
+        A scheduled article counts from its time on, whether or not the
+        ``publish_scheduled`` command has run yet.
+        """
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__lte=timezone.now(),
         )
 
     def public(self):
-        """Everything a reader may open: published, plus retracted notices."""
+        """Everything a reader may open: published, plus retraction notices."""
         return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.RETRACTED],
+            status__in=[
+                Article.Status.PUBLISHED,
+                Article.Status.SCHEDULED,
+                Article.Status.RETRACTED,
+            ],
             published_at__lte=timezone.now(),
+        )
+
+    def in_review(self):
+        """Submitted drafts waiting for an editor, oldest first."""
+        return self.filter(status=Article.Status.IN_REVIEW).order_by("edited_at")
+
+    def due(self):
+        """Scheduled articles whose time has come."""
+        return self.filter(
+            status=Article.Status.SCHEDULED, published_at__lte=timezone.now()
         )
 
     def for_listing(self):
@@ -289,6 +308,11 @@ class Article(models.Model):
         help_text="Shows readers an 'Unconfirmed' label: required when the "
         "article repeats rumours or disputed facts.",
     )
+    retraction_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Shown to readers in place of a retracted story.",
+    )
     is_top_story = models.BooleanField(
         default=False, help_text="Feature at the top of the home page."
     )
@@ -358,7 +382,8 @@ class Article(models.Model):
     @property
     def is_public(self):
         return (
-            self.status in {self.Status.PUBLISHED, self.Status.RETRACTED}
+            self.status
+            in {self.Status.PUBLISHED, self.Status.SCHEDULED, self.Status.RETRACTED}
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
@@ -448,3 +473,57 @@ class Quote(models.Model):
     def speaker_display(self):
         return str(self.speaker) if self.speaker_id else self.speaker_name
 
+
+
+class TransitionAction(models.TextChoices):
+    CREATE = "create", "created"
+    EDIT = "edit", "edited"
+    SUBMIT = "submit", "submitted for review"
+    REQUEST_CHANGES = "request_changes", "changes requested"
+    APPROVE = "approve", "approved"
+    PUBLISH = "publish", "published"
+    SCHEDULE = "schedule", "scheduled"
+    UNPUBLISH = "unpublish", "unpublished"
+    RETRACT = "retract", "retracted"
+    DELETE = "delete", "deleted"
+
+
+class Transition(models.Model):
+    """The audit trail: who moved which article from which state to which, and why."""
+
+    Action = TransitionAction
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField(max_length=16, choices=TransitionAction.choices)
+    from_status = models.CharField(max_length=10, choices=ArticleStatus.choices)
+    to_status = models.CharField(max_length=10, choices=ArticleStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the system acted (scheduled publication).",
+    )
+    reason = models.TextField(blank=True)
+    overridden_checks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Publish checks an editor overrode, with the reason above.",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=TransitionAction.values),
+                name="transition_action_valid",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.by or "system"
+        return f"{self.article}: {self.get_action_display()} by {who}"
