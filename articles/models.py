@@ -19,9 +19,24 @@ from franchise.models import Claim, Film, Person, Song, Source, unique_slug
 
 # Section slugs share the URL space with these fixed prefixes.
 RESERVED_SLUGS = {
-    "admin", "static", "media", "films", "people", "songs", "franchises", "tags",
-    "authors", "search", "feeds", "sitemap.xml", "robots.txt", "preview",
-    "corrections", "about", "news-sitemap.xml", "sitemaps",
+    "admin",
+    "static",
+    "media",
+    "films",
+    "people",
+    "songs",
+    "franchises",
+    "tags",
+    "authors",
+    "search",
+    "feeds",
+    "sitemap.xml",
+    "robots.txt",
+    "preview",
+    "corrections",
+    "about",
+    "news-sitemap.xml",
+    "sitemaps",
 }
 
 
@@ -107,7 +122,9 @@ class Image(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                condition=Q(
+                    focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1
+                ),
                 name="image_focal_point_inside",
             ),
         ]
@@ -124,8 +141,12 @@ class Image(models.Model):
 class Rendition(models.Model):
     """A resized, cropped copy of an image for one width, ratio and format."""
 
-    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
-    ratio = models.CharField(max_length=8, help_text="'original', '16x9', '4x3' or '1x1'.")
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="renditions"
+    )
+    ratio = models.CharField(
+        max_length=8, help_text="'original', '16x9', '4x3' or '1x1'."
+    )
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     format = models.CharField(max_length=4, choices=Image.Format.choices)
@@ -214,8 +235,6 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-
-
 class ArticleKind(models.TextChoices):
     NEWS = "news", "News"
     FEATURE = "feature", "Feature"
@@ -278,7 +297,9 @@ class Article(models.Model):
         default=Kind.NEWS,
         help_text="The label readers see above the headline.",
     )
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles"
+    )
     authors = models.ManyToManyField(
         AuthorProfile, through="Byline", related_name="articles", blank=True
     )
@@ -355,7 +376,8 @@ class Article(models.Model):
                 condition=Q(kind__in=ArticleKind.values), name="article_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=ArticleStatus.values), name="article_status_valid"
+                condition=Q(status__in=ArticleStatus.values),
+                name="article_status_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["published", "scheduled", "retracted"])
@@ -394,8 +416,12 @@ class Article(models.Model):
 
 
 class Byline(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(AuthorProfile, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        AuthorProfile, on_delete=models.PROTECT, related_name="+"
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -414,7 +440,9 @@ class Citation(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="citations"
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations"
+    )
     supports = models.CharField(
         max_length=300,
         blank=True,
@@ -425,7 +453,9 @@ class Citation(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "source"], name="citation_unique"),
+            models.UniqueConstraint(
+                fields=["article", "source"], name="citation_unique"
+            ),
         ]
 
     def __str__(self):
@@ -433,7 +463,9 @@ class Citation(models.Model):
 
 
 class Quote(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="quotes"
+    )
     speaker = models.ForeignKey(
         Person,
         null=True,
@@ -472,7 +504,6 @@ class Quote(models.Model):
     @property
     def speaker_display(self):
         return str(self.speaker) if self.speaker_id else self.speaker_name
-
 
 
 class TransitionAction(models.TextChoices):

@@ -5,38 +5,81 @@ Used by the data migration that creates the groups and by tests.
 
 WRITER_PERMISSIONS = {
     "articles": [
-        "add_article", "change_article", "view_article",
-        "add_image", "change_image", "view_image",
-        "add_citation", "change_citation", "delete_citation", "view_citation",
-        "add_quote", "change_quote", "delete_quote", "view_quote",
-        "add_byline", "change_byline", "delete_byline", "view_byline",
-        "view_section", "view_authorprofile", "view_rendition",
+        "add_article",
+        "change_article",
+        "view_article",
+        "add_image",
+        "change_image",
+        "view_image",
+        "add_citation",
+        "change_citation",
+        "delete_citation",
+        "view_citation",
+        "add_quote",
+        "change_quote",
+        "delete_quote",
+        "view_quote",
+        "add_byline",
+        "change_byline",
+        "delete_byline",
+        "view_byline",
+        "view_section",
+        "view_authorprofile",
+        "view_rendition",
+        "view_transition",
     ],
     "franchise": [
-        "view_franchise", "view_film", "view_person", "view_character", "view_credit",
-        "view_song", "view_release", "view_award",
-        "add_source", "change_source", "view_source",
-        "add_claim", "view_claim",
+        "view_franchise",
+        "view_film",
+        "view_person",
+        "view_character",
+        "view_credit",
+        "view_song",
+        "view_release",
+        "view_award",
+        "add_source",
+        "change_source",
+        "view_source",
+        "add_claim",
+        "view_claim",
     ],
     "taggit": ["add_tag", "view_tag"],
 }
 
 EDITOR_EXTRA_PERMISSIONS = {
     "articles": [
-        "delete_article", "publish_article", "delete_image",
-        "add_section", "change_section", "delete_section",
-        "add_authorprofile", "change_authorprofile",
+        "delete_article",
+        "publish_article",
+        "delete_image",
+        "add_section",
+        "change_section",
+        "delete_section",
+        "add_authorprofile",
+        "change_authorprofile",
     ],
     "franchise": [
         f"{action}_{model}"
         for model in (
-            "franchise", "film", "person", "character", "credit", "song", "release",
-            "award", "source", "claim",
+            "franchise",
+            "film",
+            "person",
+            "character",
+            "credit",
+            "song",
+            "release",
+            "award",
+            "source",
+            "claim",
         )
         for action in ("add", "change", "delete", "view")
     ],
     "taggit": ["change_tag", "delete_tag"],
-    "redirects": ["add_redirect", "change_redirect", "delete_redirect", "view_redirect"],
+    "redirects": [
+        "add_redirect",
+        "change_redirect",
+        "delete_redirect",
+        "view_redirect",
+    ],
 }
 
 
@@ -52,3 +95,28 @@ ROLES = {
     "Writers": _merge(WRITER_PERMISSIONS),
     "Editors": _merge(WRITER_PERMISSIONS, EDITOR_EXTRA_PERMISSIONS),
 }
+
+
+def sync_roles(apps):
+    """Create the groups and grant their permissions (used by data migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; make sure they
+    # exist now so the groups get them on a fresh install.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, grants in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for app_label, codenames in grants.items():
+            wanted += list(
+                Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+        group.permissions.add(*wanted)

@@ -3,9 +3,37 @@
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
-    "a", "ul", "ol", "li", "blockquote", "hr", "figure", "figcaption", "cite",
-    "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "caption",
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "hr",
+    "figure",
+    "figcaption",
+    "cite",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -33,4 +61,3 @@ def clean_html(html):
     cleaned = _cleaner.clean(html).strip()
     # The editor's empty document is a single empty paragraph.
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
-

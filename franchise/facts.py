@@ -29,9 +29,7 @@ class FactValue:
 
     @property
     def status(self):
-        return max(
-            (c.status for c in self.claims), key=lambda s: STATUS_STRENGTH[s]
-        )
+        return max((c.status for c in self.claims), key=lambda s: STATUS_STRENGTH[s])
 
     @property
     def status_label(self):
@@ -112,5 +110,7 @@ def build_facts(claims):
         # Live values first, strongest status first; denied values last.
         fact.values.sort(key=lambda v: (-STATUS_STRENGTH[v.status], v.value.casefold()))
         facts.append(fact)
-    facts.sort(key=lambda f: (PROPERTY_ORDER.get(f.property, 99), f.qualifier.casefold()))
+    facts.sort(
+        key=lambda f: (PROPERTY_ORDER.get(f.property, 99), f.qualifier.casefold())
+    )
     return facts

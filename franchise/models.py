@@ -26,9 +26,11 @@ def unique_slug(instance, text, *, field="slug", max_length=80):
     base = slugify(text)[:max_length].strip("-") or "item"
     candidate, n = base, 2
     model = type(instance)
-    while model._default_manager.filter(**{field: candidate}).exclude(
-        pk=instance.pk
-    ).exists():
+    while (
+        model._default_manager.filter(**{field: candidate})
+        .exclude(pk=instance.pk)
+        .exists()
+    ):
         suffix = f"-{n}"
         candidate = f"{base[: max_length - len(suffix)]}{suffix}"
         n += 1
@@ -87,6 +89,7 @@ class FilmFormat(models.TextChoices):
     FEATURE = "feature", "feature film"
     SERIES = "series", "television series"
 
+
 class ProductionStatus(models.TextChoices):
     RUMOURED = "rumoured", "rumoured"
     ANNOUNCED = "announced", "announced"
@@ -97,6 +100,7 @@ class ProductionStatus(models.TextChoices):
     RELEASED = "released", "released"
     CANCELLED = "cancelled", "cancelled"
 
+
 class Film(models.Model):
     Format = FilmFormat
 
@@ -105,7 +109,11 @@ class Film(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     franchise = models.ForeignKey(
-        Franchise, null=True, blank=True, on_delete=models.SET_NULL, related_name="films"
+        Franchise,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="films",
     )
     format = models.CharField(
         max_length=10, choices=Format.choices, default=Format.FEATURE
@@ -119,7 +127,9 @@ class Film(models.Model):
         max_length=8, choices=Precision.choices, default=Precision.YEAR
     )
     production_status = models.CharField(
-        max_length=16, choices=ProductionStatus.choices, default=ProductionStatus.RUMOURED
+        max_length=16,
+        choices=ProductionStatus.choices,
+        default=ProductionStatus.RUMOURED,
     )
     distributor = models.CharField(
         max_length=200, blank=True, help_text="Studio, distributor or platform."
@@ -162,6 +172,7 @@ class ReleaseKind(models.TextChoices):
     STREAMING = "streaming", "streaming"
     TELEVISION = "television", "television"
     HOME_MEDIA = "home_media", "home media"
+
 
 class Release(models.Model):
     Kind = ReleaseKind
@@ -238,6 +249,7 @@ class CreditJob(models.TextChoices):
     EXECUTIVE_PRODUCER = "executive_producer", "executive producer"
     COMPOSER = "composer", "composer"
 
+
 class Credit(models.Model):
     Job = CreditJob
 
@@ -299,6 +311,7 @@ class SongStatus(models.TextChoices):
     UNRELEASED = "unreleased", "unreleased"
     RUMOURED = "rumoured", "rumoured"
 
+
 class Song(models.Model):
     Status = SongStatus
 
@@ -334,6 +347,7 @@ class AwardResult(models.TextChoices):
     WON = "won", "won"
     NOMINATED = "nominated", "nominated"
 
+
 class Award(models.Model):
     Result = AwardResult
 
@@ -368,6 +382,7 @@ class SourceKind(models.TextChoices):
     DOCUMENT = "document", "document"
     DATA = "data", "data"
     UNSTATED = "unstated", "channel not stated"
+
 
 class Source(models.Model):
     """What a fact or a quote came from."""
@@ -479,9 +494,9 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def for_display(self):
-        return self.select_related("film", "person", "song", "value_person").prefetch_related(
-            "sources__speaker"
-        )
+        return self.select_related(
+            "film", "person", "song", "value_person"
+        ).prefetch_related("sources__speaker")
 
 
 class ClaimProperty(models.TextChoices):
@@ -507,6 +522,7 @@ class ClaimProperty(models.TextChoices):
     AWARD = "award", "award"
     AGE = "age", "age"
     PROJECT = "project", "current project"
+
 
 class Claim(models.Model):
     """A sourced statement about a film, a person or a song.
@@ -618,7 +634,25 @@ class Claim(models.Model):
 
     def __str__(self):
         qualifier = f" ({self.qualifier})" if self.qualifier else ""
-        return f"{self.subject} — {self.get_property_display()}{qualifier}: {self.value}"
+        return (
+            f"{self.subject} — {self.get_property_display()}{qualifier}: {self.value}"
+        )
+
+    def save(self, *args, **kwargs):
+        subject = self.subject
+        self.subject_key = self.key_for(subject) if subject else ""
+        if self.value_date and not self.value_precision:
+            self.value_precision = Precision.DAY
+        self.value_start, self.value_end = dates.interval(
+            self.value_date, self.value_precision
+        )
+        self.value_key = "" if self.value_date else self._normalised_value()[:500]
+        qualifier = " ".join(self.qualifier.casefold().split())
+        if self.property in self.MULTI_VALUED and not qualifier:
+            self.conflict_key = ""
+        else:
+            self.conflict_key = f"{self.subject_key}|{self.property}|{qualifier}"[:300]
+        super().save(*args, **kwargs)
 
     @staticmethod
     def key_for(subject):
@@ -638,22 +672,6 @@ class Claim(models.Model):
         if self.value_number is not None:
             return f"number:{self.value_number.normalize()}"
         return "text:" + " ".join(self.value.casefold().split())
-
-    def save(self, *args, **kwargs):
-        subject = self.subject
-        self.subject_key = self.key_for(subject) if subject else ""
-        if self.value_date and not self.value_precision:
-            self.value_precision = Precision.DAY
-        self.value_start, self.value_end = dates.interval(
-            self.value_date, self.value_precision
-        )
-        self.value_key = "" if self.value_date else self._normalised_value()[:500]
-        qualifier = " ".join(self.qualifier.casefold().split())
-        if self.property in self.MULTI_VALUED and not qualifier:
-            self.conflict_key = ""
-        else:
-            self.conflict_key = f"{self.subject_key}|{self.property}|{qualifier}"[:300]
-        super().save(*args, **kwargs)
 
     def competitors(self):
         """Other live claims on the same fact whose values differ from this one."""

@@ -65,7 +65,9 @@ def parse_database_url(url, *, sqlite_default):
         try:
             port = parts.port
         except ValueError:
-            raise ImproperlyConfigured(f"DATABASE_URL has a bad port: {url!r}") from None
+            raise ImproperlyConfigured(
+                f"DATABASE_URL has a bad port: {url!r}"
+            ) from None
         config = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -121,5 +123,7 @@ def load_env_file(path):
         key, sep, value = line.partition("=")
         key = key.strip()
         if not sep or not key.isidentifier():
-            raise ImproperlyConfigured(f"{path}:{number}: expected KEY=VALUE, got {line!r}")
+            raise ImproperlyConfigured(
+                f"{path}:{number}: expected KEY=VALUE, got {line!r}"
+            )
         os.environ.setdefault(key, value.strip().strip("'\""))

@@ -8,7 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.models import Article, AuthorProfile, Byline, Citation, Image, Quote, Section
+from articles.models import (
+    Article,
+    AuthorProfile,
+    Byline,
+    Citation,
+    Image,
+    Quote,
+    Section,
+)
 from franchise.models import (
     Character,
     Claim,
@@ -145,7 +153,9 @@ def make_article(*, authors=None, tags=(), published=True, **kw):
         kw.setdefault("published_at", now)
         kw.setdefault("first_published_at", kw["published_at"])
     article = Article.objects.create(**kw)
-    for position, author in enumerate(authors if authors is not None else [make_author()]):
+    for position, author in enumerate(
+        authors if authors is not None else [make_author()]
+    ):
         Byline.objects.create(article=article, author=author, position=position)
     if tags:
         article.tags.add(*tags)
@@ -153,7 +163,9 @@ def make_article(*, authors=None, tags=(), published=True, **kw):
 
 
 def make_citation(article, source=None, **kw):
-    return Citation.objects.create(article=article, source=source or make_source(), **kw)
+    return Citation.objects.create(
+        article=article, source=source or make_source(), **kw
+    )
 
 
 def make_quote(article, **kw):
@@ -161,3 +173,21 @@ def make_quote(article, **kw):
     kw.setdefault("words", f"Words {n()}")
     kw.setdefault("source", make_source())
     return Quote.objects.create(article=article, **kw)
+
+
+def make_release(**kw):
+    kw.setdefault("film", make_film())
+    kw.setdefault("kind", "theatrical")
+    kw.setdefault("date", timezone.now().date())
+    from franchise.models import Release
+
+    return Release.objects.create(**kw)
+
+
+def make_award(**kw):
+    kw.setdefault("song", make_song())
+    kw.setdefault("name", f"Award {n()}")
+    from franchise.models import Award
+
+    return Award.objects.create(**kw)
+

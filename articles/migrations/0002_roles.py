@@ -1,29 +1,10 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from articles.roles import ROLES
+    from articles.roles import sync_roles
 
-    # Permissions are normally created after all migrations; make sure they
-    # exist now so the groups get them on a fresh install.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, grants in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        wanted = []
-        for app_label, codenames in grants.items():
-            wanted += list(
-                Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )
-        group.permissions.add(*wanted)
+    sync_roles(apps)
 
 
 def remove_roles(apps, schema_editor):

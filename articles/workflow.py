@@ -1,0 +1,282 @@
+"""Editorial workflow: every change of an article's state goes through here.
+
+Each transition checks the actor's permission and the article's state, changes
+the row, writes the audit entry and tells the people concerned, in one
+transaction. Admin buttons, bulk actions and commands all call these functions.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Transition
+
+logger = logging.getLogger(__name__)
+Status = Article.Status
+Action = Transition.Action
+
+# Which states each transition may start from.
+ALLOWED_FROM = {
+    Action.SUBMIT: {Status.DRAFT},
+    Action.REQUEST_CHANGES: {Status.IN_REVIEW, Status.APPROVED},
+    Action.APPROVE: {Status.IN_REVIEW},
+    Action.PUBLISH: {Status.APPROVED, Status.SCHEDULED},
+    Action.SCHEDULE: {Status.APPROVED},
+    Action.UNPUBLISH: {Status.PUBLISHED, Status.SCHEDULED},
+    Action.RETRACT: {Status.PUBLISHED},
+}
+
+
+def is_editor(user):
+    return user.is_active and user.has_perm("articles.publish_article")
+
+
+def is_own(article, user):
+    """A writer's own article: they created it or carry its byline."""
+    if article.created_by_id == user.pk:
+        return True
+    return article.bylines.filter(author__user=user).exists()
+
+
+def can_edit(article, user):
+    """Editors edit everything; writers only their own drafts."""
+    if not user.is_active or not user.has_perm("articles.change_article"):
+        return False
+    if is_editor(user):
+        return True
+    return article.status == Status.DRAFT and is_own(article, user)
+
+
+def _lock(article):
+    # Re-read the row under a lock so two editors cannot move it at once.
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _check_state(article, action):
+    if article.status not in ALLOWED_FROM[action]:
+        raise ValidationError(
+            f"“{article.title}” is {article.get_status_display()}; "
+            f"it cannot be {Action(action).label} from that state."
+        )
+
+
+def _record(article, action, from_status, by, reason="", overridden=()):
+    return Transition.objects.create(
+        article=article,
+        action=action,
+        from_status=from_status,
+        to_status=article.status,
+        by=by,
+        reason=reason,
+        overridden_checks=list(overridden),
+    )
+
+
+def _notify(recipients, subject, message):
+    emails = sorted({u.email for u in recipients if u and u.email})
+    if emails:
+        # Mail after commit: a rolled-back transition must not announce itself.
+        transaction.on_commit(lambda: _send(subject, message, emails))
+
+
+def _send(subject, message, emails):
+    # A mail server outage must not undo or block an editorial decision.
+    try:
+        send_mail(subject, message, None, emails)
+    except Exception:
+        logger.exception("Could not send workflow mail %r to %s", subject, emails)
+
+
+def _writers(article):
+    users = [b.author.user for b in article.bylines.select_related("author__user")]
+    return [u for u in [article.created_by, *users] if u]
+
+
+def _editors():
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return User.objects.filter(is_active=True, groups__name="Editors").distinct()
+
+
+def _move(article, action, to_status, by, reason="", overridden=()):
+    from_status = article.status
+    article.status = to_status
+    article.save(update_fields=["status", "edited_at"])
+    return _record(article, action, from_status, by, reason, overridden)
+
+
+@transaction.atomic
+def submit_for_review(article, *, by):
+    """A writer (or editor) sends a draft to the editors."""
+    article = _lock(article)
+    if not (
+        is_editor(by)
+        or (by.has_perm("articles.change_article") and is_own(article, by))
+    ):
+        raise PermissionDenied("Only the article's writers or an editor can submit it.")
+    _check_state(article, Action.SUBMIT)
+    _move(article, Action.SUBMIT, Status.IN_REVIEW, by)
+    _notify(
+        _editors(),
+        f"In review: {article.title}",
+        f"{by.get_username()} submitted “{article.title}” for review.",
+    )
+    return article
+
+
+@transaction.atomic
+def request_changes(article, *, by, comment):
+    """An editor sends an article back to its writer with a comment."""
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can request changes.")
+    if not comment.strip():
+        raise ValidationError("Say what needs to change: the comment is required.")
+    article = _lock(article)
+    _check_state(article, Action.REQUEST_CHANGES)
+    _move(article, Action.REQUEST_CHANGES, Status.DRAFT, by, comment.strip())
+    _notify(
+        _writers(article),
+        f"Changes requested: {article.title}",
+        f"{by.get_username()} asked for changes:\n\n{comment.strip()}",
+    )
+    return article
+
+
+@transaction.atomic
+def approve(article, *, by, reason=""):
+    """An editor approves an article in review, ready to publish or schedule."""
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can approve.")
+    article = _lock(article)
+    _check_state(article, Action.APPROVE)
+    _move(article, Action.APPROVE, Status.APPROVED, by, reason)
+    _notify(
+        _writers(article), f"Approved: {article.title}", "Your article was approved."
+    )
+    return article
+
+
+@transaction.atomic
+def publish(article, *, by, reason=""):
+    """An editor publishes an approved (or scheduled) article now."""
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can publish.")
+    article = _lock(article)
+    _check_state(article, Action.PUBLISH)
+    now = timezone.now()
+    if article.first_published_at is None or article.first_published_at > now:
+        article.first_published_at = now
+    else:
+        # Going live again: readers are told the article was updated.
+        article.updated_at = now
+    article.published_at = now
+    from_status = article.status
+    article.status = Status.PUBLISHED
+    article.save(
+        update_fields=[
+            "status",
+            "published_at",
+            "first_published_at",
+            "updated_at",
+            "edited_at",
+        ]
+    )
+    _record(article, Action.PUBLISH, from_status, by, reason)
+    _notify(_writers(article), f"Published: {article.title}", "Your article is live.")
+    return article
+
+
+@transaction.atomic
+def schedule(article, *, by, at, reason=""):
+    """An editor schedules an approved article; it goes live at ``at`` by query."""
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can schedule.")
+    if at is None or at <= timezone.now():
+        raise ValidationError("Choose a publication time in the future.")
+    article = _lock(article)
+    _check_state(article, Action.SCHEDULE)
+    article.published_at = at
+    if article.first_published_at is None:
+        article.first_published_at = at
+    from_status = article.status
+    article.status = Status.SCHEDULED
+    article.save(
+        update_fields=["status", "published_at", "first_published_at", "edited_at"]
+    )
+    _record(
+        article, Action.SCHEDULE, from_status, by, reason or f"for {at.isoformat()}"
+    )
+    return article
+
+
+@transaction.atomic
+def unpublish(article, *, by, reason=""):
+    """An editor takes a live or scheduled article back to draft."""
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can unpublish.")
+    article = _lock(article)
+    _check_state(article, Action.UNPUBLISH)
+    from_status = article.status
+    article.status = Status.DRAFT
+    article.published_at = None
+    if article.first_published_at and article.first_published_at > timezone.now():
+        # A scheduled article that never went out was never published.
+        article.first_published_at = None
+    article.save(
+        update_fields=["status", "published_at", "first_published_at", "edited_at"]
+    )
+    _record(article, Action.UNPUBLISH, from_status, by, reason)
+    return article
+
+
+@transaction.atomic
+def retract(article, *, by, note):
+    """An editor retracts a published article; its URL keeps a public notice."""
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can retract.")
+    if not note.strip():
+        raise ValidationError("A retraction needs a note for readers.")
+    article = _lock(article)
+    _check_state(article, Action.RETRACT)
+    from_status = article.status
+    article.status = Status.RETRACTED
+    article.retraction_note = note.strip()
+    article.updated_at = timezone.now()
+    article.save(update_fields=["status", "retraction_note", "updated_at", "edited_at"])
+    _record(article, Action.RETRACT, from_status, by, note.strip())
+    return article
+
+
+def publish_due(now=None):
+    """Flip scheduled articles whose time has come to published; safe to run twice.
+
+    Each article is claimed by a conditional UPDATE, so when two runs overlap
+    only one of them records the publication.
+    """
+    now = now or timezone.now()
+    published = []
+    for pk in list(
+        Article.objects.filter(
+            status=Status.SCHEDULED, published_at__lte=now
+        ).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            claimed = Article.objects.filter(pk=pk, status=Status.SCHEDULED).update(
+                status=Status.PUBLISHED, edited_at=now
+            )
+            if not claimed:
+                continue  # another run got there first
+            article = Article.objects.get(pk=pk)
+            _record(
+                article,
+                Action.PUBLISH,
+                Status.SCHEDULED,
+                None,
+                "scheduled time reached",
+            )
+            published.append(article)
+    return published
