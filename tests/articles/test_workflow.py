@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import threading
 
 import pytest
@@ -191,8 +192,11 @@ class TestScheduling:
         Article.objects.filter(pk=due.pk).update(
             published_at=timezone.now() - dt.timedelta(minutes=1)
         )
-        call_command("publish_scheduled", stdout=open("/dev/null", "w"))
-        call_command("publish_scheduled", stdout=open("/dev/null", "w"))
+        first, second = io.StringIO(), io.StringIO()
+        call_command("publish_scheduled", stdout=first)
+        call_command("publish_scheduled", stdout=second)
+        assert "1 scheduled article(s) published" in first.getvalue()
+        assert "0 scheduled article(s) published" in second.getvalue()
         due.refresh_from_db()
         later.refresh_from_db()
         assert due.status == Status.PUBLISHED
