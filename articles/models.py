@@ -362,6 +362,12 @@ class Article(models.Model):
     # PostgreSQL full-text search: weighted title > dek > body, kept current on
     # save (see articles/search.py). SQLite uses an FTS5 table instead.
     search_vector = SearchVectorField(null=True, editable=False)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up with every accepted save; a save based on an older "
+        "version is refused instead of overwriting someone else's work.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -558,3 +564,50 @@ class Transition(models.Model):
     def __str__(self):
         who = self.by or "system"
         return f"{self.article}: {self.get_action_display()} by {who}"
+
+
+class RevisionKind(models.TextChoices):
+    SAVED = "saved", "saved"
+    REFUSED = "refused", "refused: based on a stale version"
+    RESTORED = "restored", "restored from an earlier revision"
+
+
+class Revision(models.Model):
+    """A full snapshot of an article's editable content, recorded on every save."""
+
+    Kind = RevisionKind
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(
+        max_length=10, choices=RevisionKind.choices, default=RevisionKind.SAVED
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=ArticleStatus.choices,
+        help_text="The article's state when this revision was saved.",
+    )
+    data = models.JSONField()
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="revision_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RevisionKind.values), name="revision_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} — revision {self.number}"

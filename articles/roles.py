@@ -27,6 +27,7 @@ WRITER_PERMISSIONS = {
         "view_authorprofile",
         "view_rendition",
         "view_transition",
+        "view_revision",
     ],
     "franchise": [
         "view_franchise",
