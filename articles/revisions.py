@@ -188,7 +188,13 @@ def restore(revision, *, by):
     )
     article.citations.all().delete()
     Citation.objects.bulk_create(
-        Citation(article=article, **c) for c in data["citations"]
+        Citation(
+            article=article,
+            source_id=c["source"],
+            supports=c["supports"],
+            position=c["position"],
+        )
+        for c in data["citations"]
     )
     article.quotes.all().delete()
     Quote.objects.bulk_create(
