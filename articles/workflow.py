@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Transition
+from franchise.models import Claim
 
 logger = logging.getLogger(__name__)
 Status = Article.Status
@@ -48,6 +49,54 @@ def can_edit(article, user):
     if is_editor(user):
         return True
     return article.status == Status.DRAFT and is_own(article, user)
+
+
+NEEDS_SOURCES = {Article.Kind.NEWS, Article.Kind.INTERVIEW}
+
+
+def publish_problems(article):
+    """Every reason the article is not fit to publish, as readable sentences."""
+    problems = []
+    image = article.lead_image
+    if image is not None:
+        if not image.alt_text.strip():
+            problems.append("The lead image has no alt text.")
+        if not image.credit.strip():
+            problems.append("The lead image has no credit.")
+    if article.kind in NEEDS_SOURCES and not article.citations.exists():
+        problems.append(
+            f"{article.get_kind_display()} pieces must cite at least one source."
+        )
+    for quote in article.quotes.select_related("speaker", "source"):
+        words = quote.words[:40]
+        if not quote.speaker_display.strip():
+            problems.append(f"The quote “{words}…” has no speaker.")
+        if quote.source_id is None:
+            problems.append(f"The quote “{words}…” has no source.")
+    claims = list(article.claims.all())
+    for claim in claims:
+        if claim.status in {Claim.Status.DENIED, Claim.Status.RETRACTED}:
+            problems.append(
+                f"The article asserts a {claim.get_status_display()} claim: {claim}."
+            )
+    shaky = [c for c in claims if c.status == Claim.Status.RUMOURED]
+    disputed = Claim.objects.conflicting().filter(pk__in=[c.pk for c in claims])
+    if (shaky or disputed.exists()) and not article.unconfirmed:
+        problems.append(
+            "The article asserts rumoured or disputed claims but does not carry "
+            "the reader-visible “Unconfirmed” label."
+        )
+    return problems
+
+
+def _checked(article, by, override_reason):
+    """Run the publish checks; an editor may override them with a reason."""
+    problems = publish_problems(article)
+    if problems and not override_reason.strip():
+        raise ValidationError(problems)
+    if problems and not is_editor(by):
+        raise PermissionDenied("Only editors can override publish checks.")
+    return problems
 
 
 def _lock(article):
@@ -147,13 +196,21 @@ def request_changes(article, *, by, comment):
 
 
 @transaction.atomic
-def approve(article, *, by, reason=""):
+def approve(article, *, by, reason="", override_reason=""):
     """An editor approves an article in review, ready to publish or schedule."""
     if not is_editor(by):
         raise PermissionDenied("Only editors can approve.")
     article = _lock(article)
     _check_state(article, Action.APPROVE)
-    _move(article, Action.APPROVE, Status.APPROVED, by, reason)
+    overridden = _checked(article, by, override_reason)
+    _move(
+        article,
+        Action.APPROVE,
+        Status.APPROVED,
+        by,
+        override_reason.strip() if overridden else reason,
+        overridden,
+    )
     _notify(
         _writers(article), f"Approved: {article.title}", "Your article was approved."
     )
@@ -161,12 +218,15 @@ def approve(article, *, by, reason=""):
 
 
 @transaction.atomic
-def publish(article, *, by, reason=""):
+def publish(article, *, by, reason="", override_reason=""):
     """An editor publishes an approved (or scheduled) article now."""
     if not is_editor(by):
         raise PermissionDenied("Only editors can publish.")
     article = _lock(article)
     _check_state(article, Action.PUBLISH)
+    overridden = _checked(article, by, override_reason)
+    if overridden:
+        reason = override_reason.strip()
     now = timezone.now()
     if article.first_published_at is None or article.first_published_at > now:
         article.first_published_at = now
@@ -185,7 +245,7 @@ def publish(article, *, by, reason=""):
             "edited_at",
         ]
     )
-    _record(article, Action.PUBLISH, from_status, by, reason)
+    _record(article, Action.PUBLISH, from_status, by, reason, overridden)
     _notify(_writers(article), f"Published: {article.title}", "Your article is live.")
     return article
 

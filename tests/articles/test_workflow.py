@@ -17,6 +17,7 @@ Status = Article.Status
 
 
 def draft_by(user, **kw):
+    kw.setdefault("kind", Article.Kind.FEATURE)  # no citation needed to publish
     article = make_article(published=False, created_by=user, authors=[], **kw)
     author = getattr(user, "author_profile", None) or make_author(user=user)
     Byline.objects.create(article=article, author=author)
