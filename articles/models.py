@@ -522,6 +522,7 @@ class TransitionAction(models.TextChoices):
     SCHEDULE = "schedule", "scheduled"
     UNPUBLISH = "unpublish", "unpublished"
     RETRACT = "retract", "retracted"
+    CORRECT = "correct", "corrected"
     DELETE = "delete", "deleted"
 
 
@@ -611,3 +612,57 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article} — revision {self.number}"
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    CLARIFICATION = "clarification", "Clarification"
+    UPDATE = "update", "Update"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections on articles readers can open, newest first."""
+        return self.filter(
+            article__in=Article.objects.public(), published_at__lte=timezone.now()
+        ).order_by("-published_at", "-id")
+
+
+class Correction(models.Model):
+    """A correction, clarification or update appended to a published article."""
+
+    Kind = CorrectionKind
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(
+        max_length=14, choices=CorrectionKind.choices, default=CorrectionKind.CORRECTION
+    )
+    text = models.TextField(
+        help_text="What was wrong and what is right, in plain words for readers."
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CorrectionKind.values), name="correction_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.article}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"

@@ -28,6 +28,7 @@ WRITER_PERMISSIONS = {
         "view_rendition",
         "view_transition",
         "view_revision",
+        "view_correction",
     ],
     "franchise": [
         "view_franchise",
@@ -50,6 +51,8 @@ WRITER_PERMISSIONS = {
 EDITOR_EXTRA_PERMISSIONS = {
     "articles": [
         "delete_article",
+        "add_correction",
+        "change_correction",
         "publish_article",
         "delete_image",
         "add_section",

@@ -340,3 +340,28 @@ def publish_due(now=None):
             )
             published.append(article)
     return published
+
+
+@transaction.atomic
+def add_correction(article, *, by, text, kind=None):
+    """An editor appends a correction to a live article; readers see it changed."""
+    from articles.models import Correction
+
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can correct published articles.")
+    if not text.strip():
+        raise ValidationError("Write the correction readers will see.")
+    article = _lock(article)
+    if article.status not in {Status.PUBLISHED, Status.SCHEDULED}:
+        raise ValidationError("Only a published article can carry a correction.")
+    kind = kind or Correction.Kind.CORRECTION
+    if kind not in Correction.Kind.values:
+        raise ValidationError(f"“{kind}” is not a kind of correction.")
+    now = timezone.now()
+    correction = Correction.objects.create(
+        article=article, kind=kind, text=text.strip(), published_at=now, by=by
+    )
+    article.updated_at = now
+    article.save(update_fields=["updated_at", "edited_at"])
+    _record(article, Action.CORRECT, article.status, by, text.strip())
+    return correction

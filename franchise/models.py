@@ -6,6 +6,7 @@ and a film page reaches its coverage through reverse relations (``film.articles`
 
 import builtins
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -683,3 +684,28 @@ class Claim(models.Model):
                 Q(value_start__gt=self.value_end) | Q(value_end__lt=self.value_start)
             )
         return others.filter(value_start__isnull=True).exclude(value_key=self.value_key)
+
+
+class ClaimStatusChange(models.Model):
+    """History of a claim's status: who changed it, from what, to what, and why."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=10, choices=ClaimStatus.choices)
+    to_status = models.CharField(max_length=10, choices=ClaimStatus.choices)
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.claim}: {self.from_status} → {self.to_status}"
