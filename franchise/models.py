@@ -8,7 +8,7 @@ import builtins
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -495,9 +495,14 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def for_display(self):
+        """Claims with their subject, value and sources (speakers included)."""
+        # A Prefetch with select_related keeps the query count constant whether
+        # or not any source names its speaker.
         return self.select_related(
             "film", "person", "song", "value_person"
-        ).prefetch_related("sources__speaker")
+        ).prefetch_related(
+            Prefetch("sources", queryset=Source.objects.select_related("speaker"))
+        )
 
 
 class ClaimProperty(models.TextChoices):

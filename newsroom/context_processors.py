@@ -13,6 +13,7 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
+        "STANDARDS_PAGES": settings.STANDARDS_PAGES,
         # Lazy: pages that do not render the navigation run no query for it.
         "nav_sections": SimpleLazyObject(_sections),
     }

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.redirects",
+    "django.contrib.flatpages",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
@@ -139,6 +140,21 @@ SITE_ID = 1
 SITE_NAME = env_str("SITE_NAME", "PulseBeat Magazine")
 # Absolute URLs in feeds, sitemaps and JSON-LD when no request is at hand.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+SITE_LANGUAGE = env_str("SITE_LANGUAGE", "en")
+
+# The newsroom's published standards (editable flat pages under /about/),
+# linked from every footer and from the publisher's JSON-LD.
+STANDARDS_PAGES = [
+    ("correctionsPolicy", "/about/corrections-policy/", "Corrections policy"),
+    (
+        "verificationFactCheckingPolicy",
+        "/about/verification/",
+        "Verification and fact-checking",
+    ),
+    ("unnamedSourcesPolicy", "/about/unnamed-sources/", "Unnamed sources"),
+    ("ethicsPolicy", "/about/ethics/", "Ethics policy"),
+    ("masthead", "/about/masthead/", "Masthead"),
+]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.flatpages.views import flatpage as flatpage_view
+from django.urls import include, path, re_path
 
 urlpatterns = [
+    path("", include("newsroom.site_urls")),
     path("admin/", admin.site.urls),
+    # Standards pages (editable flat pages) before the catch-all article URLs.
+    re_path(r"^(?P<url>about/.+/)$", flatpage_view, name="standards-page"),
     path("", include("franchise.urls")),
     path("", include("articles.urls")),
 ]
