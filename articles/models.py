@@ -403,6 +403,12 @@ class Article(models.Model):
             self.slug = unique_slug(self, self.title)
         self.body = clean_html(self.body)
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "dek", "body"} & set(update_fields):
+            # The search index is derived from this row's own text.
+            from articles.search import update_search_vector
+
+            update_search_vector(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.section.slug, self.slug])

@@ -1,6 +1,5 @@
 import io
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,8 +11,9 @@ from PIL import Image as PILImage
 from articles.images import make_renditions
 from articles.models import Image
 from tests.factories import image_bytes, make_image
+from tests.paths import TESTDATA
 
-PAYLOADS = Path("/work/shared/testdata/xss_payloads.txt")
+PAYLOADS = TESTDATA / "xss_payloads.txt"
 
 
 def render(source, **context):

@@ -3,7 +3,6 @@
 import datetime as dt
 import itertools
 import string
-from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
@@ -12,10 +11,11 @@ from django.utils.html import escape
 
 from franchise.models import Claim, Credit, Film, Song, Source
 from tests import factories as f
+from tests.paths import TESTDATA
 
 pytestmark = pytest.mark.django_db
 
-XSS_FILE = Path("/work/shared/testdata/xss_payloads.txt")
+XSS_FILE = TESTDATA / "xss_payloads.txt"
 # Markup payloads: escaping them is what stops them.
 PAYLOADS = [line for line in XSS_FILE.read_text().splitlines() if "<" in line][:5]
 COUNTRIES = ["".join(p) for p in itertools.product(string.ascii_uppercase, repeat=2)]

@@ -1,0 +1,188 @@
+"""schema.org JSON-LD for articles, films, people and songs, as plain dicts.
+
+Everything here reads what the view prefetched (renditions, bylines, tags,
+credits); nothing queries. Absolute URLs come from SITE_URL.
+"""
+
+import functools
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+
+from franchise.dates import Precision
+
+# The closest schema.org NewsArticle subtype for each article kind.
+ARTICLE_TYPES = {
+    "news": "ReportageNewsArticle",
+    "feature": "BackgroundNewsArticle",
+    "interview": "NewsArticle",
+    "review": "ReviewNewsArticle",
+    "analysis": "AnalysisNewsArticle",
+    "opinion": "OpinionNewsArticle",
+    "rumour_roundup": "NewsArticle",
+}
+IMAGE_RATIOS = ("16x9", "4x3", "1x1")
+LOGO_PATH = "newsroom/logo.png"
+
+
+@functools.cache
+def logo_url():
+    """The publisher logo's absolute URL, or "" until the file exists."""
+    if finders.find(LOGO_PATH) is None:
+        return ""
+    return absolute(static(LOGO_PATH))
+
+
+def absolute(url):
+    """An absolute URL on this site for a path (or the URL if already absolute)."""
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + url
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _drop_empty(data):
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def organization_json_ld():
+    """The publisher."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL + "/",
+    } | ({"logo": {"@type": "ImageObject", "url": logo_url()}} if logo_url() else {})
+
+
+def _publisher():
+    data = organization_json_ld()
+    del data["@context"]
+    return data
+
+
+def article_images(article):
+    """The largest rendition of the lead image in each ratio, as absolute URLs."""
+    image = article.lead_image
+    if image is None:
+        return []
+    best = {}
+    for rendition in image.renditions.all():
+        if rendition.ratio in IMAGE_RATIOS:
+            current = best.get(rendition.ratio)
+            if current is None or rendition.width > current.width:
+                best[rendition.ratio] = rendition
+    urls = [absolute(best[ratio].file.url) for ratio in IMAGE_RATIOS if ratio in best]
+    return urls or [absolute(image.file.url)]
+
+
+def _person(name, url):
+    return _drop_empty({"@type": "Person", "name": name, "url": absolute(url)})
+
+
+def article_json_ld(article, request=None):
+    """NewsArticle (or its subtype for the article's kind)."""
+    url = absolute(article.get_absolute_url())
+    return _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": ARTICLE_TYPES.get(article.kind, "NewsArticle"),
+            "headline": article.title[:110],
+            "description": article.dek,
+            "image": article_images(article),
+            "datePublished": _iso(article.first_published_at or article.published_at),
+            "dateModified": _iso(article.modified_at),
+            "author": [
+                _person(b.author.display_name, b.author.get_absolute_url())
+                for b in article.bylines.all()
+            ],
+            "publisher": _publisher(),
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "url": url,
+            "articleSection": article.section.name,
+            "keywords": [tag.name for tag in article.tags.all()],
+            "inLanguage": settings.LANGUAGE_CODE,
+        }
+    )
+
+
+def breadcrumb_json_ld(items):
+    """BreadcrumbList from (name, url) pairs, home first."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": absolute(url),
+            }
+            for position, (name, url) in enumerate(items, start=1)
+        ],
+    }
+
+
+def film_json_ld(film):
+    """Movie (or TVSeries), with director and actors from prefetched credits."""
+    directors, actors = [], []
+    for credit in film.credits.all():
+        person = _person(credit.person.name, credit.person.get_absolute_url())
+        if credit.status in {"denied", "departed"}:
+            continue  # not a credit we stand behind
+        if credit.job == "director":
+            directors.append(person)
+        elif credit.job == "cast":
+            actors.append(person)
+    published = None
+    if film.release_date and film.release_precision == Precision.DAY:
+        published = film.release_date.isoformat()
+    return _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "TVSeries" if film.format == "series" else "Movie",
+            "name": film.title,
+            "url": absolute(film.get_absolute_url()),
+            "description": film.synopsis,
+            "datePublished": published,
+            "director": directors,
+            "actor": actors,
+            "isBasedOn": film.based_on,
+        }
+    )
+
+
+def person_json_ld(person):
+    return _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "Person",
+            "name": person.name,
+            "url": absolute(person.get_absolute_url()),
+            "description": person.bio,
+            "birthDate": _iso(person.born),
+        }
+    )
+
+
+def song_json_ld(song):
+    """MusicRecording, with performers and films from prefetched relations."""
+    return _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "MusicRecording",
+            "name": song.title,
+            "url": absolute(song.get_absolute_url()),
+            "byArtist": [
+                _person(p.name, p.get_absolute_url()) for p in song.performers.all()
+            ],
+            "isPartOf": [
+                {"@type": "Movie", "name": f.title, "url": absolute(f.get_absolute_url())}
+                for f in song.films.all()
+            ],
+        }
+    )

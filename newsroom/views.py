@@ -1,0 +1,109 @@
+"""Site-wide pages that compose the apps: search, robots.txt, the sitemap index."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.sitemaps.views import x_robots_tag
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from articles import search
+from articles.models import Article, Byline, Section
+
+PAGE_SIZE = 20
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, strip=True)
+    section = forms.SlugField(required=False)
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Any kind"), *Article.Kind.choices]
+    )
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+
+    def clean_q(self):
+        # Overlong or hostile input is trimmed, never refused with a 500.
+        return search.clean_query(self.cleaned_data["q"])
+
+
+@require_GET
+def search_view(request):
+    """One page of results across articles, films, people and songs."""
+    form = SearchForm(request.GET)
+    form.is_valid()  # invalid filters are reported and ignored
+    filters = {
+        name: form.cleaned_data.get(name)
+        for name in ("section", "kind", "date_from", "date_to")
+    }
+    q = form.cleaned_data.get("q", "")
+    articles = search.search_articles(q, **filters).select_related(
+        "section"
+    ).prefetch_related(Prefetch("bylines", Byline.objects.select_related("author")))
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    search.with_snippets(page.object_list)
+    # Films, people and songs have no section, kind or date: filters narrow to
+    # articles, and later pages repeat only the article list.
+    show_entities = bool(q) and page.number == 1 and not any(filters.values())
+    context = {
+        "form": form,
+        "q": q,
+        "page_obj": page,
+        "articles": page.object_list,
+        "films": search.search_films(q) if show_entities else [],
+        "people": search.search_people(q) if show_entities else [],
+        "songs": search.search_songs(q) if show_entities else [],
+        "sections": Section.objects.only("name", "slug"),
+        "querystring": _without_page(request.GET),
+    }
+    return render(request, "newsroom/search.html", context)
+
+
+def _without_page(params):
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+def robots_txt(request):
+    """Crawl everything public; point crawlers at both sitemaps."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Allow: /",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap-index')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('news-sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@x_robots_tag
+@require_GET
+def sitemap_index(request, sitemaps):
+    """Like Django's index view, but absolute URLs come from SITE_URL.
+
+    Django's view takes the host from the sites framework, whose default row
+    says example.com.
+    """
+    entries = []
+    for section, sitemap in sitemaps.items():
+        sitemap = sitemap() if callable(sitemap) else sitemap
+        location = settings.SITE_URL + reverse("sitemap", kwargs={"section": section})
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append({"location": location, "last_mod": lastmod})
+        for number in range(2, sitemap.paginator.num_pages + 1):
+            entries.append({"location": f"{location}?p={number}", "last_mod": lastmod})
+    return TemplateResponse(
+        request,
+        "newsroom/sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+    )

@@ -1,0 +1,191 @@
+import datetime as dt
+import json
+
+import feedparser
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import (
+    make_article,
+    make_author,
+    make_film,
+    make_franchise,
+    make_section,
+)
+from tests.paths import TESTDATA
+
+pytestmark = pytest.mark.django_db
+SITE_URL = "https://news.example.org"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE_URL
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert feed.bozo == 0, (url, feed.get("bozo_exception"))
+    return feed
+
+
+def feed_urls(section, tag, author, franchise):
+    urls = [reverse("feed-rss"), reverse("feed-atom")]
+    for name, slug in [
+        ("section", section.slug),
+        ("tag", tag),
+        ("author", author.slug),
+        ("franchise", franchise.slug),
+    ]:
+        for kind in ("rss", "atom"):
+            urls.append(reverse(f"feed-{name}-{kind}", args=[slug]))
+    return urls
+
+
+@pytest.fixture
+def world():
+    section = make_section(slug="news")
+    author = make_author(display_name="Ana Writer")
+    franchise = make_franchise(name="Purple Hearts")
+    film = make_film(title="Purple Hearts 2", franchise=franchise)
+    article = make_article(
+        title="Sequel confirmed", section=section, authors=[author], tags=["sequel"]
+    )
+    article.films.add(film)
+    return {
+        "section": section,
+        "author": author,
+        "franchise": franchise,
+        "film": film,
+        "article": article,
+    }
+
+
+def test_every_feed_parses_and_lists_the_article(client, world):
+    for url in feed_urls(world["section"], "sequel", world["author"], world["franchise"]):
+        feed = parse(client, url)
+        assert [e.title for e in feed.entries] == ["Sequel confirmed"], url
+
+
+def test_feed_links_are_absolute_on_site_url(client, world):
+    for url in (reverse("feed-rss"), reverse("feed-atom")):
+        feed = parse(client, url)
+        assert feed.feed.link.startswith(SITE_URL)
+        entry = feed.entries[0]
+        assert entry.link == SITE_URL + world["article"].get_absolute_url()
+        assert "example.com" not in feed.feed.link
+
+
+def test_feed_ids_are_tag_uris_that_survive_a_slug_change(client, world):
+    article = world["article"]
+    day = article.first_published_at.strftime("%Y-%m-%d")
+    expected = f"tag:news.example.org,{day}:article-{article.pk}"
+    before = [parse(client, u).entries[0].id for u in (reverse("feed-rss"), reverse("feed-atom"))]
+    article.slug = "a-new-slug"
+    article.save()
+    after = [parse(client, u).entries[0].id for u in (reverse("feed-rss"), reverse("feed-atom"))]
+    assert before == after == [expected, expected]
+
+
+def test_a_correction_changes_updated_but_not_the_id_or_published(client, world):
+    article = world["article"]
+    first = article.first_published_at
+    url = reverse("feed-atom")
+    before = parse(client, url).entries[0]
+    article.updated_at = first + dt.timedelta(hours=5)
+    article.save()
+    after = parse(client, url).entries[0]
+    assert after.id == before.id
+    assert after.published == before.published
+    assert after.updated_parsed != before.updated_parsed
+    assert dt.datetime(*after.updated_parsed[:6], tzinfo=dt.UTC) == (
+        article.updated_at.replace(microsecond=0)
+    )
+    assert dt.datetime(*after.published_parsed[:6], tzinfo=dt.UTC) == first.replace(
+        microsecond=0
+    )
+
+
+def test_feeds_carry_authors_and_tags_as_categories(client, world):
+    second = make_author(display_name="Ben Second")
+    make_article(
+        title="Two authors", authors=[world["author"], second], tags=["rumour", "cast"]
+    )
+    atom = parse(client, reverse("feed-atom"))
+    entry = next(e for e in atom.entries if e.title == "Two authors")
+    assert [a.name for a in entry.authors] == ["Ana Writer", "Ben Second"]
+    assert entry.authors[0].href == SITE_URL + world["author"].get_absolute_url()
+    assert sorted(t.term for t in entry.tags) == ["cast", "rumour"]
+    body = client.get(reverse("feed-rss")).content.decode()
+    assert "<dc:creator>Ana Writer</dc:creator>" in body
+    assert "<dc:creator>Ben Second</dc:creator>" in body
+    assert "<category>rumour</category>" in body
+
+
+def test_feeds_never_carry_drafts_scheduled_or_retracted_articles(client, world):
+    future = timezone.now() + dt.timedelta(days=1)
+    common = {"section": world["section"], "authors": [world["author"]], "tags": ["sequel"]}
+    hidden = [
+        make_article(title="Draft", published=False, **common),
+        make_article(
+            title="Scheduled", status=Article.Status.SCHEDULED, published_at=future, **common
+        ),
+        make_article(title="Future", published_at=future, **common),
+        make_article(title="Retracted", status=Article.Status.RETRACTED, **common),
+    ]
+    for article in hidden:
+        article.films.add(world["film"])
+    for url in feed_urls(world["section"], "sequel", world["author"], world["franchise"]):
+        titles = [e.title for e in parse(client, url).entries]
+        assert titles == ["Sequel confirmed"], url
+
+
+def test_franchise_feed_lists_an_article_about_two_of_its_films_once(client, world):
+    other = make_film(franchise=world["franchise"])
+    world["article"].films.add(other)
+    make_article(title="Elsewhere").films.add(make_film())
+    feed = parse(client, reverse("feed-franchise-rss", args=[world["franchise"].slug]))
+    assert [e.title for e in feed.entries] == ["Sequel confirmed"]
+
+
+def test_feed_for_an_unknown_slug_is_not_found(client):
+    assert client.get(reverse("feed-section-rss", args=["nope"])).status_code == 404
+    assert client.get(reverse("feed-tag-atom", args=["nope"])).status_code == 404
+
+
+def test_hostile_titles_and_deks_keep_feeds_parseable(client):
+    section = make_section()
+    strings = json.loads((TESTDATA / "blns.json").read_text())
+    strings += (TESTDATA / "xss_payloads.txt").read_text().splitlines()
+    for i in range(0, len(strings), 30):
+        Article.objects.all().delete()
+        for j, text in enumerate(strings[i : i + 30], start=i):
+            make_article(
+                title=text[:300] or "empty", slug=f"hostile-{j}", dek=text,
+                section=section, tags=["t"],
+                authors=[make_author(display_name=text[:150] or "x", slug=f"a-{j}")],
+            )
+        for url in (reverse("feed-rss"), reverse("feed-atom")):
+            feed = parse(client, url)
+            assert len(feed.entries) == len(strings[i : i + 30])
+
+
+@pytest.mark.parametrize("url_name", ["feed-rss", "feed-atom"])
+@pytest.mark.parametrize(("count", "authors_each", "tags_each"), [(1, 1, 1), (12, 3, 4)])
+def test_feeds_run_a_constant_number_of_queries(
+    client, django_assert_num_queries, url_name, count, authors_each, tags_each
+):
+    section = make_section()
+    authors = [make_author() for _ in range(authors_each)]
+    for _ in range(count):
+        make_article(
+            section=section, authors=authors,
+            tags=[f"tag{j}" for j in range(tags_each)],
+        )
+    # site (sites framework), articles with sections, bylines with authors, tags.
+    with django_assert_num_queries(4):
+        client.get(reverse(url_name))
