@@ -1,5 +1,7 @@
 """The one place article HTML is cleaned before it is stored or shown."""
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -54,10 +56,26 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# Google Docs wraps a whole pasted document in <b id="docs-internal-guid-…">,
+# which would otherwise make the entire article bold.
+_GDOCS_WRAPPER = re.compile(r"<b\b[^>]*\bid=[\"']?docs-internal-guid[^>]*>", re.I)
+
+
+def _unwrap_google_docs(html):
+    match = _GDOCS_WRAPPER.search(html)
+    if not match:
+        return html
+    rest = html[match.end() :]
+    closing = rest.lower().rfind("</b>")
+    if closing != -1:
+        rest = rest[:closing] + rest[closing + 4 :]
+    return html[: match.start()] + rest
+
+
 def clean_html(html):
     """Sanitise rich text: no scripts, handlers, inline styles or unsafe links."""
     if not html:
         return ""
-    cleaned = _cleaner.clean(html).strip()
+    cleaned = _cleaner.clean(_unwrap_google_docs(html)).strip()
     # The editor's empty document is a single empty paragraph.
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned

@@ -1,0 +1,108 @@
+import pytest
+from django.contrib.redirects.models import Redirect
+from django.urls import reverse
+
+from articles.models import Article
+from articles.services import remember_old_url
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def change_post(article, **fields):
+    """The POST the admin change form sends for an article without inline rows."""
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "dek": article.dek,
+        "body": article.body,
+        "kind": article.kind,
+        "section": article.section_id,
+        "tags": "",
+    }
+    for prefix in ("bylines", "citations", "quotes"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(fields)
+    return data
+
+
+def rename(client, article, **fields):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, change_post(article, **fields))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Article.objects.select_related("section").get(pk=article.pk)
+
+
+def test_changing_slug_and_section_in_the_admin_redirects_the_old_address(
+    client, editor
+):
+    article = factories.make_article(slug="sequel-rumour", authors=[])
+    old_url = article.get_absolute_url()
+    films = factories.make_section(slug="films")
+    client.force_login(editor)
+    article = rename(client, article, slug="sequel-confirmed", section=films.pk)
+    assert article.get_absolute_url() == "/films/sequel-confirmed/"
+    client.logout()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == "/films/sequel-confirmed/"
+
+
+def test_two_renames_both_old_addresses_go_straight_to_the_newest(client, editor):
+    article = factories.make_article(slug="first", authors=[])
+    first_url = article.get_absolute_url()
+    client.force_login(editor)
+    article = rename(client, article, slug="second")
+    second_url = article.get_absolute_url()
+    article = rename(client, article, slug="third")
+    client.logout()
+    for old_url in (first_url, second_url):
+        response = client.get(old_url)
+        assert response.status_code == 301
+        assert response["Location"] == article.get_absolute_url()
+    assert Redirect.objects.count() == 2
+
+
+def test_renaming_back_removes_the_redirect_away_from_the_live_address(client, editor):
+    article = factories.make_article(slug="first", authors=[])
+    first_url = article.get_absolute_url()
+    client.force_login(editor)
+    article = rename(client, article, slug="second")
+    article = rename(client, article, slug="first")
+    assert not Redirect.objects.filter(old_path=first_url).exists()
+    assert Redirect.objects.get().new_path == first_url
+
+
+def test_editing_without_moving_the_article_makes_no_redirect(client, editor):
+    article = factories.make_article(authors=[])
+    client.force_login(editor)
+    rename(client, article, dek="A sharper dek.")
+    assert not Redirect.objects.exists()
+
+
+def test_a_draft_that_was_never_public_leaves_no_redirect(client, editor):
+    article = factories.make_article(slug="draft", published=False, authors=[])
+    client.force_login(editor)
+    rename(client, article, slug="draft-renamed")
+    assert not Redirect.objects.exists()
+
+
+def test_remember_old_url_works_outside_the_admin():
+    article = factories.make_article(slug="old", authors=[])
+    old_path = article.get_absolute_url()
+    article.slug = "new"
+    article.save()
+    redirect = remember_old_url(article, old_path)
+    assert (redirect.old_path, redirect.new_path) == (
+        old_path,
+        article.get_absolute_url(),
+    )
+    assert redirect.site_id == 1
+    assert remember_old_url(article, article.get_absolute_url()) is None
