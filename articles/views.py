@@ -127,6 +127,7 @@ class ArticleDetailView(DetailView):
                     ),
                 ),
                 Prefetch("claims", Claim.objects.only("pk")),
+                "corrections",
             )
         )
 

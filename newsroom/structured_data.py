@@ -50,13 +50,19 @@ def _drop_empty(data):
 
 
 def organization_json_ld():
-    """The publisher."""
-    return {
-        "@context": "https://schema.org",
-        "@type": "NewsMediaOrganization",
-        "name": settings.SITE_NAME,
-        "url": settings.SITE_URL + "/",
-    } | ({"logo": {"@type": "ImageObject", "url": logo_url()}} if logo_url() else {})
+    """The publisher, with links to its published standards (Trust Project)."""
+    standards = {key: absolute(url) for key, url, _title in settings.STANDARDS_PAGES}
+    return (
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsMediaOrganization",
+            "name": settings.SITE_NAME,
+            "url": settings.SITE_URL + "/",
+            "publishingPrinciples": absolute("/about/ethics/"),
+        }
+        | standards
+        | ({"logo": {"@type": "ImageObject", "url": logo_url()}} if logo_url() else {})
+    )
 
 
 def _publisher():
@@ -106,6 +112,17 @@ def article_json_ld(article, request=None):
             "articleSection": article.section.name,
             "keywords": [tag.name for tag in article.tags.all()],
             "inLanguage": settings.LANGUAGE_CODE,
+            # schema.org/correction: each published correction, clarification or
+            # update, so search engines see what changed and when.
+            "correction": [
+                {
+                    "@type": "CorrectionComment",
+                    "text": f"{c.get_kind_display()}: {c.text}",
+                    "datePublished": _iso(c.published_at),
+                    "url": absolute(c.get_absolute_url()),
+                }
+                for c in article.corrections.all()
+            ],
         }
     )
 

@@ -564,7 +564,7 @@ def test_article_page_runs_a_fixed_number_of_queries(
     article = rich_article(count)
     # sections (nav), article, renditions, bylines, tags, citations, quotes,
     # films, claims of the films, their sources, asserted claims, related.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(detail_url(article))
     assert response.status_code == 200
     assert len(response.context["fact_boxes"]) == count

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.template import Context, Template
 from django.test import RequestFactory
 
+from articles import workflow
 from articles.models import Article, Byline, Rendition
 from franchise.dates import Precision
 from franchise.models import Credit, Film, Song
@@ -50,6 +51,7 @@ def loaded(article):
             "lead_image__renditions",
             Prefetch("bylines", Byline.objects.select_related("author")),
             "tags",
+            "corrections",
         )
         .get(pk=article.pk)
     )
@@ -231,3 +233,31 @@ def test_og_tags_render_escaped_absolute_metadata_and_canonical():
     assert 'name="twitter:card" content="summary_large_image"' in html
     assert f'content="{SITE_URL}/media/renditions/' in html
     assert '<meta property="article:tag" content="sequel">' in html
+
+
+def test_article_json_ld_states_its_corrections_and_modified_time(editor):
+    article = make_article(title="Sequel dated")
+    correction = workflow.add_correction(
+        article, by=editor, text="The release window is disputed."
+    )
+    data = structured_data.article_json_ld(loaded(article))
+    (entry,) = data["correction"]
+    assert entry["@type"] == "CorrectionComment"
+    assert entry["text"] == "Correction: The release window is disputed."
+    assert entry["url"].endswith(f"#correction-{correction.pk}")
+    assert data["dateModified"] == correction.published_at.isoformat()
+
+
+def test_publisher_links_the_newsroom_standards(settings):
+    url_of = {key: url for key, url, _title in settings.STANDARDS_PAGES}
+    absolute = structured_data.absolute
+    data = structured_data.organization_json_ld()
+    assert data["@type"] == "NewsMediaOrganization"
+    for key in (
+        "correctionsPolicy",
+        "verificationFactCheckingPolicy",
+        "unnamedSourcesPolicy",
+        "ethicsPolicy",
+        "masthead",
+    ):
+        assert data[key] == absolute(url_of[key])

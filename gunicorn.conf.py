@@ -1,0 +1,29 @@
+"""Gunicorn settings for production: `gunicorn newsroom.wsgi -c gunicorn.conf.py`.
+
+Everything tunable comes from the environment, like the Django settings.
+"""
+
+import os
+
+# PORT is what most hosts set; bind to every interface unless HOST says otherwise.
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Sync workers are fastest for short CPU-bound requests; put a buffering proxy
+# (nginx, a platform router) in front so slow clients cannot hold a worker.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Load Django once in the master: workers fork with the code already imported,
+# start faster and share memory pages.
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+# Access logs are off unless asked for (ACCESS_LOG=- for stdout); errors go to stderr.
+accesslog = os.environ.get("ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Trust X-Forwarded-* only from the proxy in front of us.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
