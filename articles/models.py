@@ -205,6 +205,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
             published_at__lte=timezone.now(),
+            deleted_at__isnull=True,
         )
 
     def public(self):
@@ -216,16 +217,29 @@ class ArticleQuerySet(models.QuerySet):
                 Article.Status.RETRACTED,
             ],
             published_at__lte=timezone.now(),
+            deleted_at__isnull=True,
         )
 
     def in_review(self):
         """Submitted drafts waiting for an editor, oldest first."""
-        return self.filter(status=Article.Status.IN_REVIEW).order_by("edited_at")
+        return self.filter(
+            status=Article.Status.IN_REVIEW, deleted_at__isnull=True
+        ).order_by("edited_at")
+
+    def not_trashed(self):
+        """Everything the desk works with: the trash is out of sight."""
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self):
+        """Articles in the trash, most recently deleted first."""
+        return self.filter(deleted_at__isnull=False).order_by("-deleted_at")
 
     def due(self):
         """Scheduled articles whose time has come."""
         return self.filter(
-            status=Article.Status.SCHEDULED, published_at__lte=timezone.now()
+            status=Article.Status.SCHEDULED,
+            published_at__lte=timezone.now(),
+            deleted_at__isnull=True,
         )
 
     def for_listing(self):
@@ -262,7 +276,6 @@ class Article(models.Model):
     title = models.CharField(max_length=300, help_text="The headline readers see.")
     slug = models.SlugField(
         max_length=80,
-        unique=True,
         help_text="The last part of the address. Changing it after publication "
         "keeps the old address working as a redirect.",
     )
@@ -362,6 +375,24 @@ class Article(models.Model):
     # PostgreSQL full-text search: weighted title > dek > body, kept current on
     # save (see articles/search.py). SQLite uses an FTS5 table instead.
     search_vector = SearchVectorField(null=True, editable=False)
+    draft_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="pending_version",
+        help_text="Set on the working copy of a live article: edits happen here "
+        "and reach readers only when an editor publishes this version.",
+    )
+    planned_for = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the desk plans to run this piece (editorial calendar).",
+    )
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="In the trash since."
+    )
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -378,6 +409,18 @@ class Article(models.Model):
             GinIndex(fields=["search_vector"], name="article_search_gin"),
         ]
         constraints = [
+            # A new version of a live article shares its address until published.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="article_slug_unique",
+                violation_error_message="Another article already uses this address.",
+            ),
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True)
+                | Q(status__in=["draft", "in_review", "approved"]),
+                name="article_new_version_not_live",
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=ArticleKind.values), name="article_kind_valid"
             ),
@@ -425,6 +468,11 @@ class Article(models.Model):
     @property
     def modified_at(self):
         return self.updated_at or self.published_at
+
+    @property
+    def root(self):
+        """The article readers know: itself, or the live article this is a version of."""
+        return self.draft_of if self.draft_of_id else self
 
 
 class Byline(models.Model):
@@ -529,7 +577,9 @@ class TransitionAction(models.TextChoices):
     UNPUBLISH = "unpublish", "unpublished"
     RETRACT = "retract", "retracted"
     CORRECT = "correct", "corrected"
-    DELETE = "delete", "deleted"
+    NEW_VERSION = "new_version", "new version started"
+    DELETE = "delete", "moved to the trash"
+    RESTORE = "restore", "restored from the trash"
 
 
 class Transition(models.Model):
@@ -584,7 +634,9 @@ class Revision(models.Model):
 
     Kind = RevisionKind
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions"
+    )
     number = models.PositiveIntegerField()
     kind = models.CharField(
         max_length=10, choices=RevisionKind.choices, default=RevisionKind.SAVED
@@ -663,7 +715,8 @@ class Correction(models.Model):
         ordering = ["published_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=CorrectionKind.values), name="correction_kind_valid"
+                condition=Q(kind__in=CorrectionKind.values),
+                name="correction_kind_valid",
             ),
         ]
 
@@ -672,3 +725,77 @@ class Correction(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+
+class EditorialComment(models.Model):
+    """A note on a draft between writers and editors; resolvable, never public."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Comment on {self.article} by {self.author}"
+
+    @property
+    def is_resolved(self):
+        return self.resolved_at is not None
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable link to an unpublished article's preview."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="preview_links"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who it is for, e.g. 'the source, to check a quote'.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.article} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

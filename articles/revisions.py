@@ -74,16 +74,19 @@ def snapshot(article):
 
 def record(article, *, by=None, kind=Revision.Kind.SAVED, data=None, note=""):
     """Store a revision of the article (its current state unless ``data`` is given)."""
+    data = data if data is not None else snapshot(article)
+    # A new version's revisions continue the story's one numbered history.
+    story = article.root
     with transaction.atomic():
-        # Lock the article row so two saves never take the same number.
-        Article.objects.select_for_update().filter(pk=article.pk).exists()
-        last = article.revisions.aggregate(n=Max("number"))["n"] or 0
+        # Lock the story's row so two saves never take the same number.
+        Article.objects.select_for_update().filter(pk=story.pk).exists()
+        last = story.revisions.aggregate(n=Max("number"))["n"] or 0
         return Revision.objects.create(
-            article=article,
+            article=story,
             number=last + 1,
             kind=kind,
             status=article.status,
-            data=data if data is not None else snapshot(article),
+            data=data,
             note=note[:300],
             created_by=by,
         )

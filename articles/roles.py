@@ -29,6 +29,12 @@ WRITER_PERMISSIONS = {
         "view_transition",
         "view_revision",
         "view_correction",
+        "add_editorialcomment",
+        "view_editorialcomment",
+        "change_editorialcomment",
+        "add_previewlink",
+        "view_previewlink",
+        "change_previewlink",
     ],
     "franchise": [
         "view_franchise",

@@ -5,6 +5,7 @@ the row, writes the audit entry and tells the people concerned, in one
 transaction. Admin buttons, bulk actions and commands all call these functions.
 """
 
+import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -113,8 +114,11 @@ def _check_state(article, action):
 
 
 def _record(article, action, from_status, by, reason="", overridden=()):
+    # A new version's moves belong to the story's one history.
+    if article.draft_of_id:
+        reason = f"[new version] {reason}".strip()
     return Transition.objects.create(
-        article=article,
+        article=article.root,
         action=action,
         from_status=from_status,
         to_status=article.status,
@@ -227,6 +231,8 @@ def publish(article, *, by, reason="", override_reason=""):
     overridden = _checked(article, by, override_reason)
     if overridden:
         reason = override_reason.strip()
+    if article.draft_of_id:
+        return _publish_new_version(article, by, reason, overridden)
     now = timezone.now()
     if article.first_published_at is None or article.first_published_at > now:
         article.first_published_at = now
@@ -258,6 +264,10 @@ def schedule(article, *, by, at, reason=""):
     if at is None or at <= timezone.now():
         raise ValidationError("Choose a publication time in the future.")
     article = _lock(article)
+    if article.draft_of_id:
+        raise ValidationError(
+            "A new version of a live article is published now, not scheduled."
+        )
     _check_state(article, Action.SCHEDULE)
     article.published_at = at
     if article.first_published_at is None:
@@ -365,3 +375,251 @@ def add_correction(article, *, by, text, kind=None):
     article.save(update_fields=["updated_at", "edited_at"])
     _record(article, Action.CORRECT, article.status, by, text.strip())
     return correction
+
+
+COPIED_FIELDS = [
+    "title",
+    "slug",
+    "dek",
+    "body",
+    "kind",
+    "section_id",
+    "lead_image_id",
+    "lead_image_caption",
+    "unconfirmed",
+    "is_top_story",
+    "planned_for",
+]
+
+
+def _copy_content(source, target):
+    """Make ``target`` say what ``source`` says: fields, tags, links, sources."""
+    from articles.models import Byline, Citation, Quote
+
+    for name in COPIED_FIELDS:
+        setattr(target, name, getattr(source, name))
+    target.save()
+    target.tags.set(list(source.tags.names()))
+    for name in ("films", "people", "songs", "claims"):
+        getattr(target, name).set(getattr(source, name).all())
+    target.bylines.all().delete()
+    Byline.objects.bulk_create(
+        Byline(article=target, author_id=b.author_id, position=b.position)
+        for b in source.bylines.all()
+    )
+    target.citations.all().delete()
+    Citation.objects.bulk_create(
+        Citation(
+            article=target,
+            source_id=c.source_id,
+            supports=c.supports,
+            position=c.position,
+        )
+        for c in source.citations.all()
+    )
+    target.quotes.all().delete()
+    Quote.objects.bulk_create(
+        Quote(
+            article=target,
+            speaker_id=q.speaker_id,
+            speaker_name=q.speaker_name,
+            words=q.words,
+            source_id=q.source_id,
+            context=q.context,
+            position=q.position,
+        )
+        for q in source.quotes.all()
+    )
+
+
+@transaction.atomic
+def start_new_version(article, *, by):
+    """Open a working copy of a live article; readers keep the live one meanwhile."""
+    article = _lock(article)
+    if article.draft_of_id:
+        return article
+    if article.status != Status.PUBLISHED:
+        raise ValidationError(
+            "Only a published article needs a new version; edit this one directly."
+        )
+    if not (
+        is_editor(by)
+        or (by.has_perm("articles.change_article") and is_own(article, by))
+    ):
+        raise PermissionDenied("Only the article's writers or an editor can revise it.")
+    existing = Article.objects.filter(draft_of=article).first()
+    if existing:
+        return existing
+    copy = Article(
+        draft_of=article,
+        status=Status.DRAFT,
+        created_by=by,
+        section_id=article.section_id,
+        slug=article.slug,
+    )
+    _copy_content(article, copy)
+    _record(article, Action.NEW_VERSION, article.status, by)
+    from articles import revisions
+
+    revisions.record(copy, by=by, note="new version started")
+    return copy
+
+
+def _publish_new_version(version, by, reason, overridden):
+    from articles import revisions
+    from articles.models import EditorialComment
+    from articles.services import remember_old_url
+
+    live = _lock(version.draft_of)
+    if live.status != Status.PUBLISHED:
+        raise ValidationError(
+            f"The live article is {live.get_status_display()}; publish or discard "
+            "this version once it is live again."
+        )
+    if (
+        Article.objects.filter(slug=version.slug, draft_of__isnull=True)
+        .exclude(pk=live.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            f"Another article already uses the address “{version.slug}”."
+        )
+    old_path = live.get_absolute_url()
+    now = timezone.now()
+    live.updated_at = now
+    live.version += 1
+    _copy_content(version, live)
+    live.refresh_from_db()
+    remember_old_url(live, old_path)
+    EditorialComment.objects.filter(article=version).update(article=live)
+    _record(
+        live,
+        Action.PUBLISH,
+        version.status,
+        by,
+        reason or "new version published",
+        overridden,
+    )
+    revisions.record(live, by=by, note="new version published")
+    version.delete()
+    _notify(_writers(live), f"Published: {live.title}", "The new version is live.")
+    return live
+
+
+@transaction.atomic
+def trash(article, *, by, reason=""):
+    """Move an article to the trash: out of every list and page, restorable."""
+    if not (by.is_active and by.has_perm("articles.delete_article")):
+        raise PermissionDenied("Only editors can delete articles.")
+    article = _lock(article)
+    if article.deleted_at:
+        return article
+    article.deleted_at = timezone.now()
+    article.save(update_fields=["deleted_at", "edited_at"])
+    _record(article, Action.DELETE, article.status, by, reason)
+    return article
+
+
+@transaction.atomic
+def restore_from_trash(article, *, by):
+    """Bring an article back from the trash in the state it was deleted in."""
+    if not (by.is_active and by.has_perm("articles.delete_article")):
+        raise PermissionDenied("Only editors can restore from the trash.")
+    article = _lock(article)
+    if article.deleted_at is None:
+        return article
+    if (
+        not article.draft_of_id
+        and Article.objects.filter(
+            slug=article.slug, draft_of__isnull=True, deleted_at=None
+        )
+        .exclude(pk=article.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            f"Another article now uses the address “{article.slug}”; change one first."
+        )
+    article.deleted_at = None
+    article.save(update_fields=["deleted_at", "edited_at"])
+    _record(article, Action.RESTORE, article.status, by)
+    return article
+
+
+def add_comment(article, *, by, text):
+    """A writer or editor leaves a note on a draft."""
+    from articles.models import EditorialComment
+
+    if not (by.is_active and by.has_perm("articles.add_editorialcomment")):
+        raise PermissionDenied("You cannot comment on articles.")
+    if not is_editor(by) and not is_own(article, by):
+        raise PermissionDenied("Writers comment on their own articles.")
+    if not text.strip():
+        raise ValidationError("Write something first.")
+    return EditorialComment.objects.create(
+        article=article, author=by, text=text.strip()
+    )
+
+
+def resolve_comment(comment, *, by):
+    """Mark a comment dealt with; it stays in the article's record."""
+    if not is_editor(by) and not is_own(comment.article, by):
+        raise PermissionDenied("You cannot resolve comments on this article.")
+    if comment.resolved_at is None:
+        comment.resolved_at = timezone.now()
+        comment.resolved_by = by
+        comment.save(update_fields=["resolved_at", "resolved_by"])
+    return comment
+
+
+PREVIEW_SALT = "articles.preview-link"
+
+
+def create_preview_link(article, *, by, days=7, note=""):
+    """A link that shows the current draft to someone without an account."""
+    from articles.models import PreviewLink
+
+    if not (is_editor(by) or is_own(article, by)):
+        raise PermissionDenied("Only the article's writers or an editor can share it.")
+    if not 1 <= days <= 30:
+        raise ValidationError("A preview link lasts between 1 and 30 days.")
+    return PreviewLink.objects.create(
+        article=article,
+        created_by=by,
+        note=note,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+
+
+def revoke_preview_link(link, *, by):
+    """Stop a preview link from opening, at once."""
+    if not (is_editor(by) or is_own(link.article, by)):
+        raise PermissionDenied("You cannot revoke this link.")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def preview_token(link):
+    """The signed value in a preview link's URL."""
+    from django.core import signing
+
+    return signing.dumps(link.token, salt=PREVIEW_SALT)
+
+
+def link_from_token(value):
+    """The active preview link a signed URL value points at, or None."""
+    from django.core import signing
+
+    from articles.models import PreviewLink
+
+    try:
+        token = signing.loads(value, salt=PREVIEW_SALT)
+    except signing.BadSignature:
+        return None
+    return (
+        PreviewLink.objects.active()
+        .select_related("article")
+        .filter(token=token)
+        .first()
+    )
