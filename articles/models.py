@@ -257,6 +257,18 @@ class ArticleKind(models.TextChoices):
     ANALYSIS = "analysis", "Analysis"
     OPINION = "opinion", "Opinion"
     RUMOUR_ROUNDUP = "rumour_roundup", "Rumour roundup"
+    FACT_CHECK = "fact_check", "Fact check"
+
+
+class ClaimRating(models.TextChoices):
+    """A fact check's verdict, as schema.org ClaimReview ratings from 1 to 5."""
+
+    FALSE = "false", "False"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    MIXED = "mixed", "Half true"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    TRUE = "true", "True"
+    UNPROVEN = "unproven", "Unproven"
 
 
 class ArticleStatus(models.TextChoices):
@@ -336,6 +348,20 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
         help_text="The facts this article states, from the knowledge base.",
+    )
+    rated_claim = models.ForeignKey(
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fact_checks",
+        help_text="Fact checks only: the claim this piece rates.",
+    )
+    rating = models.CharField(
+        max_length=14,
+        choices=ClaimRating.choices,
+        blank=True,
+        help_text="Fact checks only: the verdict on the rated claim.",
     )
     unconfirmed = models.BooleanField(
         default=False,
@@ -423,6 +449,14 @@ class Article(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=ArticleKind.values), name="article_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(rating__in=ClaimRating.values),
+                name="article_rating_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rated_claim__isnull=True) | Q(kind="fact_check"),
+                name="article_rated_claim_only_on_fact_checks",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ArticleStatus.values),

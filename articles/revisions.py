@@ -22,6 +22,8 @@ FIELDS = [
     "lead_image_caption",
     "unconfirmed",
     "is_top_story",
+    "rated_claim_id",
+    "rating",
 ]
 LABELS = {
     "title": "Headline",
@@ -34,6 +36,8 @@ LABELS = {
     "lead_image_caption": "Lead image caption",
     "unconfirmed": "Unconfirmed label",
     "is_top_story": "Top story",
+    "rated_claim_id": "Rated claim",
+    "rating": "Rating",
     "tags": "Tags",
     "authors": "Bylines",
     "films": "Films",
@@ -140,6 +144,8 @@ def _without_missing(data):
         raise ValidationError("The revision's section no longer exists.")
     if data["lead_image_id"] and not keep(Image, [data["lead_image_id"]]):
         data["lead_image_id"] = None
+    if data.get("rated_claim_id") and not keep(Claim, [data["rated_claim_id"]]):
+        data["rated_claim_id"] = None
     data["authors"] = keep(AuthorProfile, data["authors"])
     for name, model in (
         ("films", Film),
@@ -178,7 +184,8 @@ def restore(revision, *, by):
     for name in FIELDS:
         if name == "slug":
             continue  # the address stays; a restore must not break links
-        setattr(article, name, data[name])
+        if name in data:  # revisions taken before a field existed lack it
+            setattr(article, name, data[name])
     article.version += 1
     article.save()
     article.tags.set(data["tags"])

@@ -92,58 +92,57 @@ class AuthorView(ArticleListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+def for_article_page(queryset):
+    """Everything the article page shows, fetched in a fixed number of queries."""
+    return queryset.select_related("section", "lead_image").prefetch_related(
+        "lead_image__renditions",
+        Prefetch("bylines", Byline.objects.select_related("author")),
+        "tags",
+        Prefetch("citations", Citation.objects.select_related("source__speaker")),
+        Prefetch("quotes", Quote.objects.select_related("speaker", "source__speaker")),
+        # All claims of all related films in one query, sources in one more;
+        # the prefetch groups them by film.
+        Prefetch(
+            "films",
+            Film.objects.prefetch_related(
+                Prefetch(
+                    "claims",
+                    Claim.objects.prefetch_related(
+                        Prefetch("sources", Source.objects.select_related("speaker"))
+                    ),
+                )
+            ),
+        ),
+        Prefetch("claims", Claim.objects.only("pk")),
+        "corrections",
+    )
+
+
+def article_context(article):
+    """The article page's context for any article: public, draft or preview."""
+    if article.status == Article.Status.RETRACTED:
+        return {"article": article}
+    sources = sources_of(article)
+    return {
+        "article": article,
+        "sources": sources,
+        "source_ids": {entry["source"].pk for entry in sources},
+        "fact_boxes": fact_boxes_of(article),
+        "related": related_to(article),
+    }
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.public()
-            .filter(section__slug=self.kwargs["section"])
-            .select_related("section", "lead_image")
-            .prefetch_related(
-                "lead_image__renditions",
-                Prefetch("bylines", Byline.objects.select_related("author")),
-                "tags",
-                Prefetch(
-                    "citations", Citation.objects.select_related("source__speaker")
-                ),
-                Prefetch(
-                    "quotes", Quote.objects.select_related("speaker", "source__speaker")
-                ),
-                # All claims of all related films in one query, sources in one more;
-                # the prefetch groups them by film.
-                Prefetch(
-                    "films",
-                    Film.objects.prefetch_related(
-                        Prefetch(
-                            "claims",
-                            Claim.objects.prefetch_related(
-                                Prefetch(
-                                    "sources", Source.objects.select_related("speaker")
-                                )
-                            ),
-                        )
-                    ),
-                ),
-                Prefetch("claims", Claim.objects.only("pk")),
-                "corrections",
-            )
+        return for_article_page(
+            Article.objects.public().filter(section__slug=self.kwargs["section"])
         )
 
     def get_context_data(self, **kwargs):
-        article = self.object
-        context = super().get_context_data(**kwargs)
-        if article.status == Article.Status.RETRACTED:
-            return context
-        sources = sources_of(article)
-        return {
-            **context,
-            "sources": sources,
-            "source_ids": {entry["source"].pk for entry in sources},
-            "fact_boxes": fact_boxes_of(article),
-            "related": related_to(article),
-        }
+        return super().get_context_data(**kwargs) | article_context(self.object)
 
 
 def sources_of(article):

@@ -389,6 +389,8 @@ COPIED_FIELDS = [
     "unconfirmed",
     "is_top_story",
     "planned_for",
+    "rated_claim_id",
+    "rating",
 ]
 
 
