@@ -584,6 +584,14 @@ class Loader:
         if row.get("group"):
             group = Group.objects.filter(name=row["group"]).first()
             if group is None:
+                # A flushed database loses the groups its migrations made.
+                from django.apps import apps
+
+                from articles.roles import sync_roles
+
+                sync_roles(apps)
+                group = Group.objects.filter(name=row["group"]).first()
+            if group is None:
                 raise DemoDataError(
                     f"{label}: group '{row['group']}' does not exist; run migrate first"
                 )

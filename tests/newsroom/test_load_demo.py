@@ -119,7 +119,7 @@ def claim(key):
     return Claim.objects.get(key=key)
 
 
-def test_load_prints_a_short_summary(demo):
+def test_load_prints_a_short_summary(db, demo):
     assert "Demo data loaded" in demo
     assert "75 claims (16 in conflict)" in demo
     assert "2 articles" in demo
