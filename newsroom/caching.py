@@ -34,11 +34,8 @@ UNSTORED_HEADERS = {"set-cookie", "date"}
 
 
 def page_cache_seconds():
-    """How long a stored page lives; 0 turns the page cache off (the test default)."""
-    # Tests share one local-memory cache across rolled-back databases, so the
-    # stored pages are off there unless a test turns them on.
-    default = 0 if getattr(settings, "TESTING", False) else 300
-    return getattr(settings, "PAGE_CACHE_SECONDS", default)
+    """How long a stored page lives; 0 turns the page cache off (settings)."""
+    return settings.PAGE_CACHE_SECONDS
 
 
 def site_generation():

@@ -113,6 +113,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": parse_cache_url(env_str("CACHE_URL"))}
+# Whole public pages kept for anonymous readers (newsroom/caching.py). Off in
+# development and tests: a local-memory cache cannot hear about changes made by
+# another process (load_demo, cron). With several workers use CACHE_URL=redis://.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
