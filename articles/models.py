@@ -636,6 +636,11 @@ class Transition(models.Model):
         help_text="Empty when the system acted (scheduled publication).",
     )
     reason = models.TextField(blank=True)
+    on_new_version = models.BooleanField(
+        default=False,
+        help_text="Made on the working copy of a live article; kept in the "
+        "story's history once that version is published.",
+    )
     overridden_checks = models.JSONField(
         default=list,
         blank=True,

@@ -114,11 +114,9 @@ def _check_state(article, action):
 
 
 def _record(article, action, from_status, by, reason="", overridden=()):
-    # A new version's moves belong to the story's one history.
-    if article.draft_of_id:
-        reason = f"[new version] {reason}".strip()
     return Transition.objects.create(
-        article=article.root,
+        article=article,
+        on_new_version=bool(article.draft_of_id),
         action=action,
         from_status=from_status,
         to_status=article.status,
@@ -493,7 +491,9 @@ def _publish_new_version(version, by, reason, overridden):
     _copy_content(version, live)
     live.refresh_from_db()
     remember_old_url(live, old_path)
+    # The version's comments and moves join the story's one history.
     EditorialComment.objects.filter(article=version).update(article=live)
+    Transition.objects.filter(article=version).update(article=live)
     _record(
         live,
         Action.PUBLISH,

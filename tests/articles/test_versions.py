@@ -100,6 +100,17 @@ def test_publishing_the_version_updates_the_live_article_in_place(
         .values_list("action", flat=True)
     )
     assert history == ["new_version", "submit", "approve", "publish"]
+    flagged = Transition.objects.filter(article=live, on_new_version=True)
+    assert set(flagged.values_list("action", flat=True)) == {"submit", "approve", "publish"}
+
+
+def test_a_versions_moves_stay_with_it_until_published(live, writer, editor):
+    version = workflow.start_new_version(live, by=writer)
+    workflow.submit_for_review(version, by=writer)
+    workflow.request_changes(version, by=editor, comment="Source the song title.")
+    entry = Transition.objects.get(article=version, action="request_changes")
+    assert entry.on_new_version
+    assert entry.reason == "Source the song title."
 
 
 def test_a_new_address_on_publication_redirects_the_old_one(client, live, writer, editor):
