@@ -101,7 +101,7 @@ def test_publishing_the_version_updates_the_live_article_in_place(
     )
     assert history == ["new_version", "submit", "approve", "publish"]
     flagged = Transition.objects.filter(article=live, on_new_version=True)
-    assert set(flagged.values_list("action", flat=True)) == {"submit", "approve", "publish"}
+    assert set(flagged.values_list("action", flat=True)) == {"submit", "approve"}
 
 
 def test_a_versions_moves_stay_with_it_until_published(live, writer, editor):
