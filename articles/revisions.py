@@ -4,7 +4,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.html import strip_tags
@@ -173,12 +173,22 @@ def _without_missing(data):
 
 @transaction.atomic
 def restore(revision, *, by):
-    """Bring an old revision back as the article's new working draft."""
-    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    """Bring an old revision back as the article's new working draft.
+
+    A live story with a working copy is restored onto that copy, so readers
+    keep the live version until an editor publishes.
+    """
+    from articles.workflow import can_edit
+
+    story = Article.objects.select_for_update().get(pk=revision.article_id)
+    article = Article.objects.filter(draft_of=story).first() or story
+    if not can_edit(article, by):
+        raise PermissionDenied("You cannot edit this article, so you cannot restore it.")
     if article.status != Article.Status.DRAFT:
         raise ValidationError(
-            "Only a draft can be restored onto: unpublish the article or ask "
-            "for changes first, so the live page does not change unreviewed."
+            "Only a draft can be restored onto: start a new version of a live "
+            "article (or ask for changes) first, so the live page does not "
+            "change unreviewed."
         )
     data = _without_missing(revision.data)
     for name in FIELDS:

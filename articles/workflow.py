@@ -47,6 +47,8 @@ def can_edit(article, user):
     """Editors edit everything; writers only their own drafts."""
     if not user.is_active or not user.has_perm("articles.change_article"):
         return False
+    if article.deleted_at is not None:
+        return False
     if is_editor(user):
         return True
     return article.status == Status.DRAFT and is_own(article, user)

@@ -3,16 +3,20 @@ from django.contrib import admin
 from django.contrib.flatpages.views import flatpage as flatpage_view
 from django.urls import include, path, re_path
 
+from articles.preview import public_preview
 from newsroom.corrections import CorrectionListView, CorrectionsFeed
 
 urlpatterns = [
     path("", include("newsroom.site_urls")),
+    path("admin/newsroom/", include("articles.admin_urls")),
+    path("admin/desk/", include("newsroom.desk_urls")),
     path("admin/", admin.site.urls),
     # Standards pages (editable flat pages) before the catch-all article URLs.
     re_path(r"^(?P<url>about/.+/)$", flatpage_view, name="standards-page"),
     path("corrections/", CorrectionListView.as_view(), name="corrections"),
     path("corrections/feed/", CorrectionsFeed(), name="corrections-feed"),
     path("", include("franchise.urls")),
+    path("preview/<str:token>/", public_preview, name="preview"),
     path("", include("articles.urls")),
 ]
 

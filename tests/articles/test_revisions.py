@@ -1,8 +1,8 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
-from articles import revisions
+from articles import revisions, workflow
 from articles.models import Article, Revision
 from tests.factories import (
     make_article,
@@ -77,7 +77,9 @@ def test_diff_lists_changed_fields_and_body_paragraphs(writer):
 
 def test_restore_brings_back_content_as_a_new_revision(writer):
     author = make_author()
-    article = make_article(published=False, authors=[author], tags=["old"])
+    article = make_article(
+        published=False, authors=[author], tags=["old"], created_by=writer
+    )
     source = make_source()
     make_citation(article, source)
     first = revisions.record(article, by=writer)
@@ -101,7 +103,7 @@ def test_restore_brings_back_content_as_a_new_revision(writer):
 
 
 def test_restore_skips_rows_deleted_since(writer):
-    article = make_article(published=False)
+    article = make_article(published=False, created_by=writer)
     film = make_film()
     article.films.add(film)
     first = revisions.record(article, by=writer)
@@ -113,9 +115,32 @@ def test_restore_skips_rows_deleted_since(writer):
     assert article.films.count() == 0
 
 
-def test_restore_onto_a_live_article_is_refused(writer):
+def test_restore_onto_a_live_article_is_refused(editor):
     article = make_article(published=True)
-    first = revisions.record(article, by=writer)
+    first = revisions.record(article, by=editor)
     with pytest.raises(ValidationError, match="Only a draft"):
-        revisions.restore(first, by=writer)
+        revisions.restore(first, by=editor)
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+
+
+def test_restore_of_a_live_story_goes_onto_its_working_copy(editor):
+    article = make_article(published=True, title="Live headline")
+    first = revisions.record(article, by=editor)
+    version = workflow.start_new_version(article, by=editor)
+    version.title = "Rewritten headline"
+    version.save()
+
+    revisions.restore(first, by=editor)
+
+    version.refresh_from_db()
+    article.refresh_from_db()
+    assert version.title == "Live headline"
+    assert article.title == "Live headline"
+    assert article.status == Article.Status.PUBLISHED
+
+
+def test_restore_needs_the_right_to_edit(writer, other_writer):
+    article = make_article(published=False, created_by=other_writer, authors=[])
+    first = revisions.record(article, by=other_writer)
+    with pytest.raises(PermissionDenied):
+        revisions.restore(first, by=writer)

@@ -1,0 +1,57 @@
+"""Admin pages around one article, mounted at /admin/newsroom/ before the admin."""
+
+from django.contrib import admin
+from django.urls import path
+
+from articles import admin_views as views
+
+app_name = "articles_admin"
+
+
+def staff(view):
+    # The admin's own guard: active staff only, CSRF-checked, never cached.
+    return admin.site.admin_view(view)
+
+
+urlpatterns = [
+    path(
+        "articles/<int:pk>/history/",
+        staff(views.revision_list),
+        name="revisions",
+    ),
+    path(
+        "articles/<int:pk>/history/<int:a>/<int:b>/",
+        staff(views.revision_diff),
+        name="diff",
+    ),
+    path(
+        "articles/<int:pk>/history/<int:number>/restore/",
+        staff(views.revision_restore),
+        name="restore",
+    ),
+    path(
+        "articles/<int:pk>/comments/",
+        staff(views.comment_list),
+        name="comments",
+    ),
+    path(
+        "articles/<int:pk>/comments/<int:comment_pk>/resolve/",
+        staff(views.comment_resolve),
+        name="resolve_comment",
+    ),
+    path(
+        "articles/<int:pk>/preview/",
+        staff(views.preview),
+        name="preview",
+    ),
+    path(
+        "articles/<int:pk>/preview-links/",
+        staff(views.preview_link_list),
+        name="preview_links",
+    ),
+    path(
+        "articles/<int:pk>/preview-links/<int:link_pk>/revoke/",
+        staff(views.preview_link_revoke),
+        name="revoke_preview_link",
+    ),
+]

@@ -1,0 +1,367 @@
+"""Admin pages around an article: history, diff, restore, comments, previews.
+
+Each view is wrapped in ``admin.site.admin_view`` (see articles/admin_urls.py), so
+only active staff reach it; every change goes through the workflow and revision
+services, which check permissions and state themselves.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from articles import revisions, workflow
+from articles.models import (
+    Article,
+    AuthorProfile,
+    ClaimRating,
+    EditorialComment,
+    Image,
+    PreviewLink,
+    Section,
+    Transition,
+)
+from articles.preview import preview_article, render_preview
+from franchise.models import Claim, Film, Person, Song, Source
+
+
+def viewer_required(view):
+    """Staff who may read articles; changes are checked again by the services."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _article(pk):
+    return get_object_or_404(Article.objects.select_related("draft_of"), pk=pk)
+
+
+def _context(request, article, title, **extra):
+    return {
+        **admin.site.each_context(request),
+        "opts": Article._meta,
+        "article": article,
+        "story": article.root,
+        "title": title,
+        **extra,
+    }
+
+
+def _refused(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# History
+
+
+@viewer_required
+def revision_list(request, pk):
+    """Every revision of the story, newest first, beside its workflow moves."""
+    article = _article(pk)
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    if a.isdigit() and b.isdigit():
+        # The compare form sends two radio choices; the diff lives at its own URL.
+        return redirect("articles_admin:diff", pk, int(a), int(b))
+    story = article.root
+    revision_rows = list(
+        story.revisions.select_related("created_by").defer("data").order_by("-number")
+    )
+    return render(
+        request,
+        "admin/articles/history/revisions.html",
+        _context(
+            request,
+            article,
+            f"History of “{article.title}”",
+            revisions=revision_rows,
+            transitions=story.transitions.select_related("by").order_by("at", "id"),
+            can_restore=workflow.can_edit(story, request.user),
+        ),
+    )
+
+
+@viewer_required
+def revision_diff(request, pk, a, b):
+    """What changed between two revisions, field by field, the body by paragraph."""
+    article = _article(pk)
+    found = {
+        revision.number: revision
+        for revision in article.root.revisions.select_related("created_by").filter(
+            number__in=[a, b]
+        )
+    }
+    if a not in found or b not in found:
+        raise Http404("No such revision.")
+    old, new = sorted((found[a], found[b]), key=lambda r: r.number)
+    return render(
+        request,
+        "admin/articles/history/diff.html",
+        _context(
+            request,
+            article,
+            f"Changes in “{article.title}”",
+            old=old,
+            new=new,
+            changes=readable_changes(revisions.diff(old, new)),
+            can_restore=workflow.can_edit(article.root, request.user),
+        ),
+    )
+
+
+@require_POST
+@viewer_required
+def revision_restore(request, pk, number):
+    """Bring an old revision back as the article's working draft."""
+    article = _article(pk)
+    story = article.root
+    revision = get_object_or_404(story.revisions, number=number)
+    # revisions.restore checks the state but not the person, so the view does.
+    if not workflow.can_edit(story, request.user):
+        raise PermissionDenied("You cannot edit this article.")
+    try:
+        restored = revisions.restore(revision, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            f"Revision {number} is back as the draft (saved as revision "
+            f"{restored.number}).",
+        )
+    return redirect("articles_admin:revisions", pk)
+
+
+# Diff display: revisions store ids; editors read names.
+
+LOOKUPS = {
+    "section_id": Section,
+    "lead_image_id": Image,
+    "rated_claim_id": Claim,
+    "authors": AuthorProfile,
+    "films": Film,
+    "people": Person,
+    "songs": Song,
+    "claims": Claim,
+}
+CHOICES = {"kind": dict(Article.Kind.choices), "rating": dict(ClaimRating.choices)}
+
+
+def readable_changes(changes):
+    """The diff's changes with old and new values as lists of readable lines."""
+    names = _names_for(changes)
+    for change in changes:
+        change.old_lines = _readable(change.field, change.old, names)
+        change.new_lines = _readable(change.field, change.new, names)
+        paragraphs = [_paragraph(line) for line in change.lines]
+        # The first hunk header marks no gap: nothing was skipped before it yet.
+        if paragraphs and paragraphs[0]["kind"] == "gap":
+            paragraphs = paragraphs[1:]
+        change.paragraphs = paragraphs
+    return changes
+
+
+def _names_for(changes):
+    """One query per kind of referenced row, whatever the number of changes."""
+    wanted = {}
+    for change in changes:
+        for value in (change.old, change.new):
+            model = LOOKUPS.get(change.field)
+            if model is not None:
+                ids = value if isinstance(value, list) else [value]
+                wanted.setdefault(model, set()).update(i for i in ids if i)
+            elif change.field in {"citations", "quotes"}:
+                for item in value or []:
+                    if item.get("source"):
+                        wanted.setdefault(Source, set()).add(item["source"])
+                    if item.get("speaker"):
+                        wanted.setdefault(Person, set()).add(item["speaker"])
+    return {
+        model: {pk: str(row) for pk, row in model.objects.in_bulk(ids).items()}
+        for model, ids in wanted.items()
+    }
+
+
+def _name(names, model, pk):
+    if not pk:
+        return "—"
+    return names.get(model, {}).get(pk, f"(deleted, #{pk})")
+
+
+def _readable(field, value, names):
+    if field == "body":
+        return []
+    if field in LOOKUPS:
+        ids = value if isinstance(value, list) else [value]
+        return [_name(names, LOOKUPS[field], pk) for pk in ids] or ["—"]
+    if field == "citations":
+        return [
+            _name(names, Source, c["source"])
+            + (f" — supports: {c['supports']}" if c.get("supports") else "")
+            for c in value or []
+        ] or ["—"]
+    if field == "quotes":
+        return [f"{_speaker(q, names)}: “{q['words']}”" for q in value or []] or ["—"]
+    if field in CHOICES:
+        return [CHOICES[field].get(value, value) or "—"]
+    if isinstance(value, bool):
+        return ["yes" if value else "no"]
+    if isinstance(value, list):
+        return [", ".join(map(str, value)) or "—"]
+    return [str(value) if value not in (None, "") else "—"]
+
+
+def _speaker(quote, names):
+    if quote.get("speaker"):
+        return _name(names, Person, quote["speaker"])
+    return quote.get("speaker_name") or "—"
+
+
+def _paragraph(line):
+    """A unified-diff line of the body as a marked-up paragraph."""
+    if line.startswith("@@"):
+        return {"kind": "gap", "text": "…"}
+    marks = {"+": "added", "-": "removed"}
+    return {"kind": marks.get(line[:1], "same"), "text": line[1:]}
+
+
+# Comments
+
+
+@viewer_required
+def comment_list(request, pk):
+    """Open notes first, then resolved ones; POST adds a note."""
+    article = _article(pk)
+    if request.method == "POST":
+        try:
+            workflow.add_comment(
+                article, by=request.user, text=request.POST.get("text", "")
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, "Comment added.")
+        return redirect("articles_admin:comments", pk)
+    comments = list(
+        article.comments.select_related("author", "resolved_by").order_by(
+            "created_at", "id"
+        )
+    )
+    return render(
+        request,
+        "admin/articles/history/comments.html",
+        _context(
+            request,
+            article,
+            f"Comments on “{article.title}”",
+            open_comments=[c for c in comments if not c.is_resolved],
+            resolved_comments=[c for c in comments if c.is_resolved],
+            changes_requested=_changes_requested(article),
+            can_comment=workflow.is_editor(request.user)
+            or workflow.is_own(article, request.user),
+        ),
+    )
+
+
+def _changes_requested(article):
+    """The editor's latest "changes requested" note, while the article is a draft."""
+    if article.status != Article.Status.DRAFT:
+        return None
+    moves = article.root.transitions.select_related("by").order_by("-at", "-id")
+    if article.draft_of_id:
+        # A working copy's moves are recorded on the live article, marked as such.
+        moves = moves.filter(reason__startswith="[new version]")
+    latest = moves.exclude(action=Transition.Action.EDIT).first()
+    if latest and latest.action == Transition.Action.REQUEST_CHANGES:
+        return latest
+    return None
+
+
+@require_POST
+@viewer_required
+def comment_resolve(request, pk, comment_pk):
+    comment = get_object_or_404(
+        EditorialComment.objects.select_related("article"), pk=comment_pk, article=pk
+    )
+    workflow.resolve_comment(comment, by=request.user)
+    messages.success(request, "Comment resolved.")
+    return redirect("articles_admin:comments", pk)
+
+
+# Previews
+
+
+@viewer_required
+def preview(request, pk):
+    """The article as readers would see it, whatever its state."""
+    article = preview_article(Article.objects.filter(pk=pk))
+    if article is None:
+        raise Http404("No such article.")
+    return render_preview(request, article)
+
+
+def preview_url(link):
+    """The full address to send to someone without an account."""
+    return settings.SITE_URL + reverse("preview", args=[workflow.preview_token(link)])
+
+
+@viewer_required
+def preview_link_list(request, pk):
+    """The article's preview links; POST creates one for ``days`` with a note."""
+    article = _article(pk)
+    if request.method == "POST":
+        return _create_preview_link(request, article)
+    links = list(article.preview_links.select_related("created_by"))
+    for link in links:
+        link.url = preview_url(link) if link.is_active else ""
+    return render(
+        request,
+        "admin/articles/history/preview_links.html",
+        _context(
+            request,
+            article,
+            f"Preview links for “{article.title}”",
+            links=links,
+            can_share=workflow.is_editor(request.user)
+            or workflow.is_own(article, request.user),
+        ),
+    )
+
+
+def _create_preview_link(request, article):
+    days = request.POST.get("days", "")
+    try:
+        if not days.strip().isdigit():
+            raise ValidationError("Give the number of days, from 1 to 30.")
+        link = workflow.create_preview_link(
+            article,
+            by=request.user,
+            days=int(days),
+            note=request.POST.get("note", "").strip()[:200],
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, f"Preview link created: {preview_url(link)}")
+    return redirect("articles_admin:preview_links", article.pk)
+
+
+@require_POST
+@viewer_required
+def preview_link_revoke(request, pk, link_pk):
+    link = get_object_or_404(
+        PreviewLink.objects.select_related("article"), pk=link_pk, article=pk
+    )
+    workflow.revoke_preview_link(link, by=request.user)
+    messages.success(request, "The link no longer opens.")
+    return redirect("articles_admin:preview_links", pk)
