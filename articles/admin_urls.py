@@ -14,6 +14,7 @@ def staff(view):
 
 
 urlpatterns = [
+    path("tags/", staff(views.tag_suggestions), name="tag_suggestions"),
     path(
         "articles/<int:pk>/history/",
         staff(views.revision_list),

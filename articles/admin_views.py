@@ -365,3 +365,25 @@ def preview_link_revoke(request, pk, link_pk):
     workflow.revoke_preview_link(link, by=request.user)
     messages.success(request, "The link no longer opens.")
     return redirect("articles_admin:preview_links", pk)
+
+
+@viewer_required
+def tag_suggestions(request):
+    """Existing tags matching what a writer is typing, as JSON for the tag field."""
+    from django.http import JsonResponse
+    from taggit.models import Tag
+
+    query = request.GET.get("q", "").strip()[:100]
+    if not query:
+        return JsonResponse({"tags": []})
+    starts = Tag.objects.filter(name__istartswith=query).order_by("name")
+    names = list(starts.values_list("name", flat=True)[:10])
+    if len(names) < 10:
+        contains = (
+            Tag.objects.filter(name__icontains=query)
+            .exclude(name__in=names)
+            .order_by("name")
+            .values_list("name", flat=True)[: 10 - len(names)]
+        )
+        names += list(contains)
+    return JsonResponse({"tags": names})
