@@ -1,21 +1,44 @@
 """The newsroom's admin: where writers draft and editors review."""
 
-from django.contrib import admin
-from django.db.models import Prefetch
+from types import SimpleNamespace
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation, helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Prefetch
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import services
+from articles import revisions, workflow
 from articles.forms import ImageForm
 from articles.models import (
     Article,
     AuthorProfile,
     Byline,
     Citation,
+    Correction,
     Image,
     Quote,
     Rendition,
+    Revision,
     Section,
+    Transition,
 )
+from articles.sanitize import clean_html
+from articles.widgets import TagAutocompleteWidget
+
+Status = Article.Status
+Action = Transition.Action
+LIVE = {Status.PUBLISHED, Status.SCHEDULED, Status.RETRACTED}
+# The name Django 6.1 gives the change form's action field.
+ACTION_FIELD = f"{ActionLocation.CHANGE_FORM.value}-action"
+ON_FORM = ActionLocation.CHANGE_FORM
+ON_LIST = ActionLocation.CHANGE_LIST
 
 
 def profile_for(user):
@@ -137,22 +160,260 @@ class QuoteInline(admin.StackedInline):
     extra = 0
 
 
+# Workflow: the forms that ask for what a transition needs before it runs.
+
+
+def _textarea():
+    return forms.Textarea(attrs={"rows": 4, "cols": 60})
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change",
+        widget=_textarea(),
+        help_text="The writers are told, and it stays in the audit trail.",
+    )
+
+
+class ScheduleForm(forms.Form):
+    at = forms.DateTimeField(
+        label="Publish at",
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        help_text=f"Newsroom time ({settings.TIME_ZONE}).",
+    )
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it comes down",
+        widget=_textarea(),
+        help_text="Kept in the audit trail; readers do not see it.",
+    )
+
+
+class RetractForm(forms.Form):
+    note = forms.CharField(
+        label="Note for readers",
+        widget=_textarea(),
+        help_text="Shown at the article's address in place of the story.",
+    )
+
+
+class CorrectionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Correction.Kind.choices)
+    text = forms.CharField(
+        widget=_textarea(),
+        help_text="What was wrong and what is right, in plain words for readers.",
+    )
+
+
+class OverrideForm(forms.Form):
+    override_reason = forms.CharField(
+        label="Go ahead anyway because",
+        widget=_textarea(),
+        help_text="Required. Logged with the checks you override.",
+    )
+
+
+def _asked(request, form_class):
+    """The intermediate form: bound once the user confirmed it, blank before."""
+    if "_confirm" in request.POST:
+        return form_class(request.POST, prefix="workflow")
+    return form_class(prefix="workflow")
+
+
+def workflow_buttons(article, user):
+    """The transitions this user may start on this article now (buttons only)."""
+    can_trash = user.is_active and user.has_perm("articles.delete_article")
+    if article.deleted_at:
+        return ["restore"] if can_trash else []
+    editor = workflow.is_editor(user)
+    own = editor or (
+        user.has_perm("articles.change_article") and workflow.is_own(article, user)
+    )
+    state = article.status
+    allowed = workflow.ALLOWED_FROM
+    names = []
+    if own and state in allowed[Action.SUBMIT]:
+        names.append("submit_for_review")
+    if editor:
+        names += [
+            name
+            for name, action in [
+                ("approve", Action.APPROVE),
+                ("request_changes", Action.REQUEST_CHANGES),
+                ("publish_now", Action.PUBLISH),
+                ("schedule", Action.SCHEDULE),
+                ("unpublish", Action.UNPUBLISH),
+                ("retract", Action.RETRACT),
+            ]
+            if state in allowed[action]
+            and not (name == "schedule" and article.draft_of_id)
+        ]
+        if state in {Status.PUBLISHED, Status.SCHEDULED}:
+            names.append("add_correction")
+    if own and state == Status.PUBLISHED and not article.draft_of_id:
+        names.append("start_new_version")
+    if can_trash:
+        names.append("move_to_trash")
+    return names
+
+
+def _pk(obj):
+    return obj.pk if obj is not None else None
+
+
+def submitted_snapshot(article, form, formsets):
+    """What a refused form said, in the shape of ``revisions.snapshot``."""
+    data = revisions.snapshot(article)
+    cleaned = form.cleaned_data
+    for name in revisions.FIELDS:
+        field = name.removesuffix("_id")
+        if field in cleaned:
+            value = cleaned[field]
+            data[name] = _pk(value) if name.endswith("_id") else value
+    if "body" in cleaned:
+        data["body"] = clean_html(cleaned["body"] or "")
+    if "tags" in cleaned:
+        data["tags"] = sorted(cleaned["tags"])
+    for name in ("films", "people", "songs", "claims"):
+        if name in cleaned:
+            data[name] = sorted(obj.pk for obj in cleaned[name])
+    for formset in formsets:
+        rows = sorted(
+            (
+                f.cleaned_data
+                for f in formset.forms
+                if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+            ),
+            key=lambda row: row.get("position") or 0,
+        )
+        if formset.model is Byline:
+            data["authors"] = [_pk(r.get("author")) for r in rows if r.get("author")]
+        elif formset.model is Citation:
+            data["citations"] = [
+                {
+                    "source": _pk(r.get("source")),
+                    "supports": r.get("supports", ""),
+                    "position": r.get("position") or 0,
+                }
+                for r in rows
+            ]
+        elif formset.model is Quote:
+            data["quotes"] = [
+                {
+                    "speaker": _pk(r.get("speaker")),
+                    "speaker_name": r.get("speaker_name", ""),
+                    "words": r.get("words", ""),
+                    "source": _pk(r.get("source")),
+                    "context": r.get("context", ""),
+                    "position": r.get("position") or 0,
+                }
+                for r in rows
+            ]
+    return data
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, carrying the version it was loaded at."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        # The admin passes its fieldsets' fields; these are the same ones.
+        fields = [
+            "title",
+            "slug",
+            "dek",
+            "body",
+            "kind",
+            "section",
+            "tags",
+            "lead_image",
+            "lead_image_caption",
+            "films",
+            "people",
+            "songs",
+            "claims",
+            "unconfirmed",
+            "is_top_story",
+            "planned_for",
+            "rated_claim",
+            "rating",
+        ]
+        widgets = {"tags": TagAutocompleteWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locked until the admin's transaction ends: two saves cannot both pass.
+            current = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("base_version") != current:
+                self.stale = True
+                raise ValidationError(
+                    "Someone saved this article after you opened it, so your "
+                    "changes were not saved. Nothing you typed is lost."
+                )
+        return cleaned
+
+
+class TrashFilter(admin.SimpleListFilter):
+    """The desk by default; the trash on request, where editors restore."""
+
+    title = "desk or trash"
+    parameter_name = "trash"
+
+    def lookups(self, request, model_admin):
+        return [("1", "In the trash")]
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        choices[0]["display"] = "On the desk"
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset.filter(deleted_at__isnull=True)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = [
-        "title",
+        "headline",
         "status",
         "section",
         "kind",
         "first_byline",
         "published_at",
     ]
-    list_filter = ["status", "kind", "section"]
-    list_select_related = ["section"]
+    list_filter = [TrashFilter, "status", "kind", "section"]
+    list_select_related = ["section", "draft_of"]
     search_fields = ["title", "dek"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["lead_image", "films", "people", "songs", "claims"]
+    autocomplete_fields = [
+        "lead_image",
+        "films",
+        "people",
+        "songs",
+        "claims",
+        "rated_claim",
+    ]
     readonly_fields = [
         "status",
         "first_published_at",
@@ -189,7 +450,16 @@ class ArticleAdmin(admin.ModelAdmin):
                 "base. Disputed or rumoured facts need the 'unconfirmed' flag.",
             },
         ),
-        ("Flags", {"fields": ["unconfirmed", "is_top_story"]}),
+        (
+            "Fact check",
+            {
+                "fields": ["rated_claim", "rating"],
+                "description": "Only for fact-check pieces: the claim rated and "
+                "the verdict. Readers and search engines see it as a ClaimReview.",
+                "classes": ["collapse"],
+            },
+        ),
+        ("Flags and planning", {"fields": ["unconfirmed", "is_top_story", "planned_for"]}),
         (
             "Publication",
             {
@@ -199,6 +469,27 @@ class ArticleAdmin(admin.ModelAdmin):
                 ],
             },
         ),
+    ]
+    actions = [
+        # Buttons on the change form (Django 6.1 change-form actions).
+        "submit_for_review",
+        "approve",
+        "request_changes",
+        "publish_now",
+        "schedule",
+        "unpublish",
+        "retract",
+        "add_correction",
+        "start_new_version",
+        "move_to_trash",
+        "restore",
+        # Bulk actions on the list.
+        "submit_selected",
+        "approve_selected",
+        "publish_selected",
+        "unpublish_selected",
+        "trash_selected",
+        "restore_selected",
     ]
 
     def get_queryset(self, request):
@@ -210,22 +501,47 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         )
 
+    @admin.display(description="headline", ordering="title")
+    def headline(self, article):
+        if article.draft_of_id:
+            return format_html(
+                "{} <em>(new version of “{}”)</em>",
+                article.title,
+                article.draft_of.title,
+            )
+        return article.title
+
     @admin.display(description="byline")
     def first_byline(self, article):
         bylines = article.bylines.all()
         return bylines[0].author if bylines else "—"
 
+    # Permissions: the workflow's rules, on every path.
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        # A live article changes only through a new version; the trash is frozen.
+        if obj.status in LIVE or obj.deleted_at:
+            return False
+        return workflow.can_edit(obj, request.user)
+
+    def get_actions(self, request, action_location=ON_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        # Deleting an article means moving it to the trash.
+        actions.pop("delete_selected", None)
+        return actions
+
+    # Saving: a revision on every save, and no silent overwrites.
+
     def save_model(self, request, obj, form, change):
-        old_path = None
-        if change:
-            old = Article.objects.select_related("section").get(pk=obj.pk)
-            if old.is_public:
-                old_path = old.get_absolute_url()
-        else:
+        # Live articles are read-only here; their address changes when a new
+        # version is published (workflow.publish keeps the old one redirecting).
+        if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        if old_path:
-            services.remember_old_url(obj, old_path)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -235,3 +551,412 @@ class ArticleAdmin(admin.ModelAdmin):
             Byline.objects.create(
                 article=article, author=profile_for(request.user), position=0
             )
+        if change:
+            Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+        revisions.record(article, by=request.user)
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        form = context["adminform"].form
+        if getattr(form, "stale", False):
+            formsets = [inline.formset for inline in context["inline_admin_formsets"]]
+            context["conflict"] = self.keep_refused_save(request, obj, form, formsets)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def keep_refused_save(self, request, obj, form, formsets):
+        """Store a refused submission as a revision; say who saved meanwhile."""
+        current = Article.objects.get(pk=obj.pk)
+        submitted = submitted_snapshot(current, form, formsets)
+        latest = (
+            current.root.revisions.exclude(kind=Revision.Kind.REFUSED)
+            .select_related("created_by")
+            .first()
+        )
+        saved = latest or SimpleNamespace(
+            data=revisions.snapshot(current), created_by=None, created_at=None
+        )
+        changes = revisions.diff(saved, SimpleNamespace(data=submitted))
+        refused = revisions.record(
+            current,
+            by=request.user,
+            kind=Revision.Kind.REFUSED,
+            data=submitted,
+            note=f"refused: based on version {form.cleaned_data.get('base_version')}"
+            f", the article was at version {current.version}",
+        )
+        return {
+            "by": saved.created_by,
+            "at": saved.created_at or current.edited_at,
+            "fields": [change.label for change in changes],
+            "revision": refused,
+            "story": current.root,
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        context = {}
+        if article is not None and self.has_view_or_change_permission(request, article):
+            context = self.workflow_context(request, article)
+        context.update(extra_context or {})
+        return super().change_view(request, object_id, form_url, context)
+
+    def workflow_context(self, request, article):
+        """What the change form shows about the article's place in the workflow."""
+        buttons = []
+        for name in workflow_buttons(article, request.user):
+            label = getattr(type(self), name).short_description
+            buttons.append((name, label))
+        pending = None
+        if article.status in LIVE and not article.draft_of_id:
+            pending = Article.objects.filter(draft_of=article).first()
+        if pending is not None:
+            buttons = [
+                (n, "Open the new version" if n == "start_new_version" else label)
+                for n, label in buttons
+            ]
+        return {
+            "workflow_buttons": buttons,
+            "workflow_action_field": ACTION_FIELD,
+            "is_live": article.status in LIVE and not article.draft_of_id,
+            "pending_version": pending,
+            "live_version": article.draft_of if article.draft_of_id else None,
+        }
+
+    # Deleting: every admin path moves the article to the trash instead.
+
+    def delete_model(self, request, obj):
+        workflow.trash(obj, by=request.user, reason="deleted in the admin")
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            self.delete_model(request, article)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_delete_permission(request, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            self.delete_model(request, article)
+            self.message_user(
+                request,
+                f"“{article}” is in the trash; editors can restore it from there.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+        return self.ask(
+            request,
+            article,
+            None,
+            None,
+            title="Move this article to the trash?",
+            intro="It disappears from every list and page and can be restored "
+            "from the trash by an editor.",
+            submit="Move to the trash",
+        )
+
+    # The change form's buttons. Services check permissions: a refused
+    # PermissionDenied becomes a 403, a ValidationError a message.
+
+    def ask(self, request, article, action, form, *, title, problems=(), **extra):
+        """An intermediate page asking for what a transition needs."""
+        return TemplateResponse(
+            request,
+            "admin/articles/article/workflow_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.opts,
+                "original": article,
+                "form": form,
+                "problems": problems,
+                "workflow_action": action,
+                "workflow_action_field": ACTION_FIELD,
+                "selected_field": helpers.ACTION_CHECKBOX_NAME,
+                "submit": extra.get("submit", "Confirm"),
+                "intro": extra.get("intro", ""),
+                "change_url": reverse(
+                    "admin:articles_article_change", args=[article.pk]
+                ),
+                "media": self.media + (form.media if form else forms.Media()),
+            },
+        )
+
+    def refuse(self, request, error):
+        self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    def run(self, request, article, done, service, **kwargs):
+        try:
+            service(article, by=request.user, **kwargs)
+        except ValidationError as error:
+            self.refuse(request, error)
+        else:
+            self.message_user(request, f"“{article}” {done}.", messages.SUCCESS)
+
+    def run_with_form(self, request, queryset, action, form_class, title, call):
+        article = queryset.get()
+        form = _asked(request, form_class)
+        if form.is_bound and form.is_valid():
+            try:
+                message = call(article, request.user, form.cleaned_data)
+            except ValidationError as error:
+                # Keep what was typed: show the refusal on the same form.
+                form.add_error(None, error)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return None
+        return self.ask(request, article, action, form, title=title, submit=title)
+
+    def run_checked(self, request, queryset, action, service, done):
+        """Approve or publish; failed checks ask an editor for an override reason."""
+        article = queryset.get()
+        form = _asked(request, OverrideForm)
+        title = f"“{article}” does not pass the publish checks"
+        if form.is_bound and not form.is_valid():
+            problems = workflow.publish_problems(article)
+            return self.ask(
+                request, article, action, form, title=title, problems=problems
+            )
+        reason = form.cleaned_data["override_reason"] if form.is_bound else ""
+        try:
+            service(article, by=request.user, override_reason=reason)
+        except ValidationError as error:
+            problems = workflow.publish_problems(article)
+            if problems and list(error.messages) == problems:
+                return self.ask(
+                    request,
+                    article,
+                    action,
+                    form,
+                    title=title,
+                    problems=problems,
+                    submit="Override the checks",
+                )
+            self.refuse(request, error)
+            return None
+        note = " over the publish checks (reason logged)" if reason else ""
+        self.message_user(request, f"“{article}” {done}{note}.", messages.SUCCESS)
+        return None
+
+    @admin.action(description="Submit for review", location=ON_FORM)
+    def submit_for_review(self, request, queryset):
+        self.run(
+            request, queryset.get(), "went to the editors", workflow.submit_for_review
+        )
+
+    @admin.action(description="Approve", location=ON_FORM)
+    def approve(self, request, queryset):
+        return self.run_checked(
+            request, queryset, "approve", workflow.approve, "approved"
+        )
+
+    @admin.action(description="Request changes", location=ON_FORM)
+    def request_changes(self, request, queryset):
+        def call(article, user, data):
+            workflow.request_changes(article, by=user, comment=data["comment"])
+            return f"“{article}” went back to its writers with your comment."
+
+        return self.run_with_form(
+            request, queryset, "request_changes", CommentForm, "Request changes", call
+        )
+
+    @admin.action(description="Publish now", location=ON_FORM)
+    def publish_now(self, request, queryset):
+        return self.run_checked(
+            request, queryset, "publish_now", workflow.publish, "is published"
+        )
+
+    @admin.action(description="Schedule", location=ON_FORM)
+    def schedule(self, request, queryset):
+        def call(article, user, data):
+            workflow.schedule(article, by=user, at=data["at"])
+            return f"“{article}” is scheduled."
+
+        return self.run_with_form(
+            request, queryset, "schedule", ScheduleForm, "Schedule publication", call
+        )
+
+    @admin.action(description="Unpublish", location=ON_FORM)
+    def unpublish(self, request, queryset):
+        def call(article, user, data):
+            workflow.unpublish(article, by=user, reason=data["reason"])
+            return f"“{article}” is unpublished and back to draft."
+
+        return self.run_with_form(
+            request, queryset, "unpublish", UnpublishForm, "Unpublish", call
+        )
+
+    @admin.action(description="Retract", location=ON_FORM)
+    def retract(self, request, queryset):
+        def call(article, user, data):
+            workflow.retract(article, by=user, note=data["note"])
+            return f"“{article}” is retracted; its address shows your note."
+
+        return self.run_with_form(
+            request, queryset, "retract", RetractForm, "Retract", call
+        )
+
+    @admin.action(description="Add a correction", location=ON_FORM)
+    def add_correction(self, request, queryset):
+        def call(article, user, data):
+            workflow.add_correction(
+                article, by=user, text=data["text"], kind=data["kind"]
+            )
+            return f"The correction to “{article}” is published."
+
+        return self.run_with_form(
+            request,
+            queryset,
+            "add_correction",
+            CorrectionForm,
+            "Add a correction",
+            call,
+        )
+
+    @admin.action(description="Start a new version", location=ON_FORM)
+    def start_new_version(self, request, queryset):
+        article = queryset.get()
+        try:
+            copy = workflow.start_new_version(article, by=request.user)
+        except ValidationError as error:
+            self.refuse(request, error)
+            return None
+        self.message_user(
+            request,
+            "You are editing the new version; readers see the live one until "
+            "an editor publishes this.",
+            messages.INFO,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[copy.pk])
+        )
+
+    @admin.action(description="Move to the trash", location=ON_FORM)
+    def move_to_trash(self, request, queryset):
+        article = queryset.get()
+        self.run(request, article, "is in the trash", workflow.trash)
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+
+    @admin.action(description="Restore from the trash", location=ON_FORM)
+    def restore(self, request, queryset):
+        self.run(request, queryset.get(), "is restored", workflow.restore_from_trash)
+
+    # Bulk actions: the service runs per article; each refusal is reported.
+
+    def run_each(self, request, queryset, service, done, **kwargs):
+        succeeded, refused = [], []
+        for article in queryset:
+            try:
+                service(article, by=request.user, **kwargs)
+            except PermissionDenied as error:
+                refused.append((article, str(error) or "You are not allowed."))
+            except ValidationError as error:
+                refused.append((article, " ".join(error.messages)))
+            else:
+                succeeded.append(f"“{article}”")
+        if succeeded:
+            self.message_user(
+                request, f"{done}: {', '.join(succeeded)}.", messages.SUCCESS
+            )
+        for article, reason in refused:
+            self.message_user(
+                request, f"Refused for “{article}”: {reason}", messages.ERROR
+            )
+
+    @admin.action(description="Submit selected articles for review")
+    def submit_selected(self, request, queryset):
+        self.run_each(
+            request, queryset, workflow.submit_for_review, "Submitted for review"
+        )
+
+    @admin.action(description="Approve selected articles")
+    def approve_selected(self, request, queryset):
+        self.run_each(request, queryset, workflow.approve, "Approved")
+
+    @admin.action(description="Publish selected articles now")
+    def publish_selected(self, request, queryset):
+        self.run_each(request, queryset, workflow.publish, "Published")
+
+    @admin.action(description="Unpublish selected articles")
+    def unpublish_selected(self, request, queryset):
+        self.run_each(
+            request,
+            queryset,
+            workflow.unpublish,
+            "Unpublished",
+            reason="unpublished from the article list",
+        )
+
+    @admin.action(description="Move selected articles to the trash")
+    def trash_selected(self, request, queryset):
+        self.run_each(
+            request, queryset, workflow.trash, "Moved to the trash", reason="bulk"
+        )
+
+    @admin.action(description="Restore selected articles from the trash")
+    def restore_selected(self, request, queryset):
+        self.run_each(request, queryset, workflow.restore_from_trash, "Restored")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An audit record: nobody adds, changes or deletes, superusers included."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def article_link(article):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    return format_html('<a href="{}">{}</a>', url, article.title)
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "at",
+        "story",
+        "action",
+        "from_to",
+        "by",
+        "reason",
+        "overridden",
+    ]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
+    search_fields = ["article__title", "by__username"]
+    list_select_related = ["article", "by"]
+    date_hierarchy = "at"
+
+    @admin.display(description="article", ordering="article__title")
+    def story(self, transition):
+        return article_link(transition.article)
+
+    @admin.display(description="from → to")
+    def from_to(self, transition):
+        return (
+            f"{transition.get_from_status_display()} → "
+            f"{transition.get_to_status_display()}"
+        )
+
+    @admin.display(description="overridden checks")
+    def overridden(self, transition):
+        return "; ".join(transition.overridden_checks) or "—"
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["published_at", "story", "kind", "text", "by"]
+    list_filter = ["kind", ("published_at", admin.DateFieldListFilter)]
+    search_fields = ["article__title", "text"]
+    list_select_related = ["article", "by"]
+
+    @admin.display(description="article", ordering="article__title")
+    def story(self, correction):
+        return article_link(correction.article)

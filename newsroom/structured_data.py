@@ -10,7 +10,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
+from articles.models import Article, ClaimRating
 from franchise.dates import Precision
+from franchise.models import Claim
 
 # The closest schema.org NewsArticle subtype for each article kind.
 ARTICLE_TYPES = {
@@ -23,6 +25,15 @@ ARTICLE_TYPES = {
     "rumour_roundup": "NewsArticle",
 }
 IMAGE_RATIOS = ("16x9", "4x3", "1x1")
+# A fact check's verdict on schema.org's 1 (false) to 5 (true) scale; "unproven"
+# has no place on it, so it carries its label only.
+RATING_VALUES = {
+    ClaimRating.FALSE: 1,
+    ClaimRating.MOSTLY_FALSE: 2,
+    ClaimRating.MIXED: 3,
+    ClaimRating.MOSTLY_TRUE: 4,
+    ClaimRating.TRUE: 5,
+}
 LOGO_PATH = "newsroom/logo.png"
 
 
@@ -201,5 +212,83 @@ def song_json_ld(song):
                 {"@type": "Movie", "name": f.title, "url": absolute(f.get_absolute_url())}
                 for f in song.films.all()
             ],
+        }
+    )
+
+
+def _rated_claim(article):
+    """The rated claim with its subject and sources: prefetched, or two queries."""
+    if Article.rated_claim.is_cached(article):
+        claim = article.rated_claim
+        if "sources" in getattr(claim, "_prefetched_objects_cache", {}):
+            return claim
+    return Claim.objects.for_display().get(pk=article.rated_claim_id)
+
+
+def _source_date(source):
+    # Only a full date is a schema.org Date; "spring 2026" is not one.
+    return _iso(source.date) if source.date_precision == Precision.DAY else None
+
+
+def _claim_author(sources):
+    """Who made the claim: the first named speaker, else the first outlet."""
+    for source in sources:
+        if source.speaker_id:
+            return _person(source.speaker.name, source.speaker.get_absolute_url())
+    for source in sources:
+        if source.outlet:
+            return {"@type": "Organization", "name": source.outlet}
+    return None
+
+
+def _rating(article):
+    value = RATING_VALUES.get(article.rating)
+    label = article.get_rating_display()
+    if value is None:
+        return {"@type": "Rating", "alternateName": label}
+    return {
+        "@type": "Rating",
+        "ratingValue": value,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": label,
+    }
+
+
+def claim_review_json_ld(article):
+    """ClaimReview for a fact check that rates a claim; None for anything else."""
+    if article.kind != "fact_check" or not article.rated_claim_id or not article.rating:
+        return None
+    claim = _rated_claim(article)
+    sources = sorted(claim.sources.all(), key=lambda s: (s.date is None, s.date))
+    appearances = [
+        _drop_empty(
+            {
+                "@type": "CreativeWork",
+                "url": source.url,
+                "name": source.title,
+                "datePublished": _source_date(source),
+            }
+        )
+        for source in sources
+        if source.url.startswith(("http://", "https://"))
+    ]
+    item = {
+        "@type": "Claim",
+        "author": _claim_author(sources),
+        "datePublished": _source_date(sources[0]) if sources else None,
+        "appearance": appearances,
+        "firstAppearance": appearances[0] if appearances else None,
+    }
+    return _drop_empty(
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": absolute(article.get_absolute_url()),
+            "claimReviewed": str(claim),
+            "itemReviewed": _drop_empty(item),
+            "reviewRating": _rating(article),
+            "author": _publisher(),
+            "datePublished": _iso(article.first_published_at or article.published_at),
         }
     )

@@ -43,8 +43,12 @@ def json_ld(context, data):
 
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
-    """Shortcut: {% article_json_ld article %}."""
-    return json_ld(context, structured_data.article_json_ld(article))
+    """Shortcut: {% article_json_ld article %}, plus a ClaimReview on fact checks."""
+    return format_html(
+        "{}{}",
+        json_ld(context, structured_data.article_json_ld(article)),
+        json_ld(context, structured_data.claim_review_json_ld(article)),
+    )
 
 
 @register.inclusion_tag("newsroom/og_tags.html", takes_context=True)

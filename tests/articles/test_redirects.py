@@ -2,6 +2,7 @@ import pytest
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
 
+from articles import workflow
 from articles.models import Article
 from articles.services import remember_old_url
 from tests import factories
@@ -19,6 +20,7 @@ def change_post(article, **fields):
         "kind": article.kind,
         "section": article.section_id,
         "tags": "",
+        "base_version": article.version,
     }
     for prefix in ("bylines", "citations", "quotes"):
         data.update(
@@ -33,21 +35,41 @@ def change_post(article, **fields):
     return data
 
 
-def rename(client, article, **fields):
+def edit(client, article, **fields):
+    """Save the article's admin change form with some fields changed."""
     url = reverse("admin:articles_article_change", args=[article.pk])
     response = client.post(url, change_post(article, **fields))
     assert response.status_code == 302, response.context["adminform"].form.errors
     return Article.objects.select_related("section").get(pk=article.pk)
 
 
-def test_changing_slug_and_section_in_the_admin_redirects_the_old_address(
+def rename(client, article, editor, **fields):
+    """Change a live article the only way there is: a new version, published."""
+    version = workflow.start_new_version(article, by=editor)
+    edit(client, version, **fields)
+    version = Article.objects.get(pk=version.pk)
+    workflow.submit_for_review(version, by=editor)
+    workflow.approve(version, by=editor)
+    return workflow.publish(version, by=editor)
+
+
+def test_live_article_cannot_be_renamed_in_place(client, editor):
+    article = factories.make_article(slug="live", authors=[])
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(url, change_post(article, slug="moved"))
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).slug == "live"
+
+
+def test_changing_slug_and_section_in_a_new_version_redirects_the_old_address(
     client, editor
 ):
-    article = factories.make_article(slug="sequel-rumour", authors=[])
+    article = factories.make_article(slug="sequel-rumour", authors=[], kind="feature")
     old_url = article.get_absolute_url()
     films = factories.make_section(slug="films")
     client.force_login(editor)
-    article = rename(client, article, slug="sequel-confirmed", section=films.pk)
+    article = rename(client, article, editor, slug="sequel-confirmed", section=films.pk)
     assert article.get_absolute_url() == "/films/sequel-confirmed/"
     client.logout()
     response = client.get(old_url)
@@ -56,12 +78,12 @@ def test_changing_slug_and_section_in_the_admin_redirects_the_old_address(
 
 
 def test_two_renames_both_old_addresses_go_straight_to_the_newest(client, editor):
-    article = factories.make_article(slug="first", authors=[])
+    article = factories.make_article(slug="first", authors=[], kind="feature")
     first_url = article.get_absolute_url()
     client.force_login(editor)
-    article = rename(client, article, slug="second")
+    article = rename(client, article, editor, slug="second")
     second_url = article.get_absolute_url()
-    article = rename(client, article, slug="third")
+    article = rename(client, article, editor, slug="third")
     client.logout()
     for old_url in (first_url, second_url):
         response = client.get(old_url)
@@ -71,26 +93,26 @@ def test_two_renames_both_old_addresses_go_straight_to_the_newest(client, editor
 
 
 def test_renaming_back_removes_the_redirect_away_from_the_live_address(client, editor):
-    article = factories.make_article(slug="first", authors=[])
+    article = factories.make_article(slug="first", authors=[], kind="feature")
     first_url = article.get_absolute_url()
     client.force_login(editor)
-    article = rename(client, article, slug="second")
-    article = rename(client, article, slug="first")
+    article = rename(client, article, editor, slug="second")
+    article = rename(client, article, editor, slug="first")
     assert not Redirect.objects.filter(old_path=first_url).exists()
     assert Redirect.objects.get().new_path == first_url
 
 
 def test_editing_without_moving_the_article_makes_no_redirect(client, editor):
-    article = factories.make_article(authors=[])
+    article = factories.make_article(authors=[], kind="feature")
     client.force_login(editor)
-    rename(client, article, dek="A sharper dek.")
+    rename(client, article, editor, dek="A sharper dek.")
     assert not Redirect.objects.exists()
 
 
 def test_a_draft_that_was_never_public_leaves_no_redirect(client, editor):
     article = factories.make_article(slug="draft", published=False, authors=[])
     client.force_login(editor)
-    rename(client, article, slug="draft-renamed")
+    edit(client, article, slug="draft-renamed")
     assert not Redirect.objects.exists()
 
 
