@@ -6,6 +6,11 @@ from django.urls import include, path, re_path
 from articles.preview import public_preview
 from newsroom.corrections import CorrectionListView, CorrectionsFeed
 
+# The admin is the newsroom's working space; name it after the publication.
+admin.site.site_header = f"{settings.SITE_NAME} newsroom"
+admin.site.site_title = f"{settings.SITE_NAME} newsroom"
+admin.site.index_title = "Desk, articles and knowledge base"
+
 urlpatterns = [
     path("", include("newsroom.site_urls")),
     path("admin/newsroom/", include("articles.admin_urls")),
