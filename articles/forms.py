@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from articles.images import EXTENSIONS, make_renditions, prepare_upload
+from articles import tasks
+from articles.images import EXTENSIONS, prepare_upload
 from articles.models import Image
 
 # Alt text that tells a reader who can't see the picture nothing at all.
@@ -113,7 +114,7 @@ class ImageForm(forms.ModelForm):
     def save(self, commit=True):
         image = super().save(commit=commit)
         if commit:
-            make_renditions(image)
+            tasks.make_renditions.enqueue(image.pk)
         else:
             # The admin saves with commit=False and calls save_m2m() once the
             # row exists; renditions need the row, so they are made there.
@@ -121,7 +122,7 @@ class ImageForm(forms.ModelForm):
 
             def save_m2m_and_renditions():
                 save_m2m()
-                make_renditions(image)
+                tasks.make_renditions.enqueue(image.pk)
 
             self.save_m2m = save_m2m_and_renditions
         return image

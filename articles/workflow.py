@@ -6,17 +6,14 @@ transaction. Admin buttons, bulk actions and commands all call these functions.
 """
 
 import datetime as dt
-import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Transition
 from franchise.models import Claim
 
-logger = logging.getLogger(__name__)
 Status = Article.Status
 Action = Transition.Action
 
@@ -136,11 +133,9 @@ def _notify(recipients, subject, message):
 
 
 def _send(subject, message, emails):
-    # A mail server outage must not undo or block an editorial decision.
-    try:
-        send_mail(subject, message, None, emails)
-    except Exception:
-        logger.exception("Could not send workflow mail %r to %s", subject, emails)
+    from articles.tasks import send_workflow_mail
+
+    send_workflow_mail.enqueue(subject, message, emails)
 
 
 def _writers(article):

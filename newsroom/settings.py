@@ -198,6 +198,16 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
+# Renditions and workflow mail run as tasks: at once by default (no worker
+# needed); point TASKS_BACKEND at a queue backend to run them in a worker.
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
 TAGGIT_CASE_INSENSITIVE = True
 
 SECURE_CSP = {
