@@ -721,7 +721,7 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         reason = form.cleaned_data["override_reason"] if form.is_bound else ""
         try:
-            service(article, by=request.user, override_reason=reason)
+            result = service(article, by=request.user, override_reason=reason)
         except ValidationError as error:
             problems = workflow.publish_problems(article)
             if problems and list(error.messages) == problems:
@@ -738,6 +738,12 @@ class ArticleAdmin(admin.ModelAdmin):
             return None
         note = " over the publish checks (reason logged)" if reason else ""
         self.message_user(request, f"“{article}” {done}{note}.", messages.SUCCESS)
+        if result is not None and result.pk != article.pk:
+            # A new version was published onto its live article and is gone:
+            # carry on from the live article.
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_change", args=[result.pk])
+            )
         return None
 
     @admin.action(description="Submit for review", location=ON_FORM)

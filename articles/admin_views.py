@@ -104,6 +104,7 @@ def revision_diff(request, pk, a, b):
     if a not in found or b not in found:
         raise Http404("No such revision.")
     old, new = sorted((found[a], found[b]), key=lambda r: r.number)
+    changes = readable_changes(revisions.diff(old, new))
     return render(
         request,
         "admin/articles/history/diff.html",
@@ -113,7 +114,8 @@ def revision_diff(request, pk, a, b):
             f"Changes in “{article.title}”",
             old=old,
             new=new,
-            changes=readable_changes(revisions.diff(old, new)),
+            changes=changes,
+            field_changes=[c for c in changes if c.field != "body"],
             can_restore=workflow.can_edit(article.root, request.user),
         ),
     )

@@ -19,7 +19,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, FloatField, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Left
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
@@ -28,6 +28,9 @@ CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_WORDS = 30
+# PostgreSQL's headline reads this much of the body: a snippet from the start of
+# a long article costs a fraction of one from the whole of it.
+SNIPPET_SOURCE_CHARS = 1000
 # Private-use characters mark matches inside snippets; the text around them is
 # escaped first, then they become <mark> tags, so the document can never add HTML.
 START, STOP = "\ue000", "\ue001"
@@ -117,10 +120,10 @@ def fts5_expression(groups, excluded):
 # Keeping the index current ---------------------------------------------------
 
 
-def _body_text_sql():
-    """PostgreSQL: the body with tags replaced by spaces."""
+def _body_text_sql(body=None):
+    """PostgreSQL: the body (or an expression of it) with tags replaced by spaces."""
     return Func(
-        F("body"),
+        body if body is not None else F("body"),
         Value("<[^>]*>"),
         Value(" "),
         Value("g"),
@@ -199,10 +202,13 @@ def search_articles(q, section=None, kind=None, date_from=None, date_to=None):
         document = Concat(
             "dek",
             Value(" \u2014 "),
-            _body_text_sql(),
+            _body_text_sql(Left("body", SNIPPET_SOURCE_CHARS)),
             output_field=TextField(),
         )
-        articles = articles.filter(search_vector=query).annotate(
+        # The headline is computed after ORDER BY ... LIMIT, for the shown page
+        # only; the bodies and vectors themselves never leave the database.
+        articles = articles.filter(search_vector=query).defer("body", "search_vector")
+        articles = articles.annotate(
             rank=SearchRank(F("search_vector"), query),
             raw_snippet=SearchHeadline(
                 document,

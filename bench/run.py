@@ -148,6 +148,8 @@ def inspect(out_path):
 
     # Articles with the fewest and the most tags, citations and authors.
     sample = random.Random(42).sample(paths, min(5, len(paths)))
+    # Per-process lookups (content types) happen once per worker, not per page.
+    client.get(paths[-1])
     article_counts = [count(path) for path in sample]
     home_count = count("/")
     search_counts = [count(path) for path in search_paths[:3]]
@@ -403,7 +405,14 @@ def write_report(results):
     for label, key in rows:
         target, met = verdict(key, f.get(key))
         lines.append(f"| {label} | {f.get(key)} | {target} | {met} |")
-    lines += ["", f"Errors during load runs: {results['errors']}.", ""]
+    load = ", ".join(f"{x:.2f}" for x in results.get("load_average", ()))
+    lines += [
+        "",
+        f"Errors during load runs: {results['errors']}.",
+        f"Load average before the run: {results.get('load_before', '?')}; "
+        f"at the end: {load} (2 cores: above 2 means other work shared them).",
+        "",
+    ]
     (OUT / "results.md").write_text("\n".join(lines))
     return "\n".join(lines)
 
@@ -424,6 +433,7 @@ def main():
         return inspect(options.inspect)
 
     OUT.mkdir(parents=True, exist_ok=True)
+    load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     options.port = options.port or free_port()
     env = base_env()
     load_seconds = None
@@ -490,6 +500,7 @@ def main():
         "queries": facts,
         "measurements": measured,
         "load_average": os.getloadavg(),
+        "load_before": load_before,
     }
     print(write_report(results))
     return 0

@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -12,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles import search
-from articles.models import Article, Byline, Section
+from articles.models import Article, Section
+from articles.views import byline_rows, unpack_cards
 
 PAGE_SIZE = 20
 
@@ -41,11 +41,15 @@ def search_view(request):
         for name in ("section", "kind", "date_from", "date_to")
     }
     q = form.cleaned_data.get("q", "")
-    articles = search.search_articles(q, **filters).select_related(
-        "section"
-    ).prefetch_related(Prefetch("bylines", Byline.objects.select_related("author")))
+    articles = (
+        search.search_articles(q, **filters)
+        .select_related("section")
+        .annotate(byline_rows=byline_rows())
+    )
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    search.with_snippets(page.object_list)
+    page.object_list = search.with_snippets(unpack_cards(page.object_list))
+    # One list serves the filter and the navigation (the layout's own is lazy).
+    sections = list(Section.objects.only("name", "slug"))
     # Films, people and songs have no section, kind or date: filters narrow to
     # articles, and later pages repeat only the article list.
     show_entities = bool(q) and page.number == 1 and not any(filters.values())
@@ -57,7 +61,8 @@ def search_view(request):
         "films": search.search_films(q) if show_entities else [],
         "people": search.search_people(q) if show_entities else [],
         "songs": search.search_songs(q) if show_entities else [],
-        "sections": Section.objects.only("name", "slug"),
+        "sections": sections,
+        "nav_sections": sections,
         "querystring": _without_page(request.GET),
     }
     return render(request, "newsroom/search.html", context)

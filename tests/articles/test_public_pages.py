@@ -562,9 +562,10 @@ def test_article_page_runs_a_fixed_number_of_queries(
     client, django_assert_num_queries, count
 ):
     article = rich_article(count)
-    # sections (nav), article, renditions, bylines, tags, citations, quotes,
-    # films, claims of the films, their sources, asserted claims, related.
-    with django_assert_num_queries(13):
+    # sections (nav); the article with its renditions, bylines, tags,
+    # citations, quotes, corrections and films; the films' claims with their
+    # sources and whether this article asserts them; related articles.
+    with django_assert_num_queries(4):
         response = client.get(detail_url(article))
     assert response.status_code == 200
     assert len(response.context["fact_boxes"]) == count
@@ -587,13 +588,13 @@ def test_list_pages_run_a_fixed_number_of_queries(
         )
         article.films.add(f.make_film(franchise=franchise))
     urls = {
-        # nav, top stories + lead image renditions + bylines + authors, count,
-        # page + renditions + bylines + authors, franchises.
-        reverse("articles:home"): 11,
-        # nav, section, count, page + renditions + bylines + authors.
-        section.get_absolute_url(): 7,
-        reverse("articles:tag", args=["shared"]): 7,
-        author.get_absolute_url(): 7,
+        # nav, top stories (with renditions and bylines), count, the page
+        # (with renditions and bylines), franchises.
+        reverse("articles:home"): 5,
+        # nav, section, count, the page (with renditions and bylines).
+        section.get_absolute_url(): 4,
+        reverse("articles:tag", args=["shared"]): 4,
+        author.get_absolute_url(): 4,
     }
     for url, queries in urls.items():
         with django_assert_num_queries(queries):

@@ -241,9 +241,9 @@ def test_search_page_runs_a_constant_number_of_queries(
 ):
     _articles_with_authors(count, authors_each)
     make_film(title="Narwhal film")
-    # count, page of articles, bylines with authors, films, people, songs,
-    # sections for the filter, navigation sections.
-    with django_assert_num_queries(8):
+    # count, page of articles (bylines and authors included), films, people,
+    # songs, sections (for the filter and the navigation).
+    with django_assert_num_queries(6):
         response = client.get(reverse("search"), {"q": "narwhal"})
     assert response.status_code == 200
 
@@ -263,6 +263,9 @@ def test_search_uses_the_gin_index_on_postgresql():
     )
     rebuild_search_index()
     with connection.cursor() as cursor:
+        # Earlier tests' rolled-back rows linger in the index's pending list and
+        # make it look costly to the planner; merge them first.
+        cursor.execute("SELECT gin_clean_pending_list('article_search_gin')")
         cursor.execute("ANALYZE articles_article")
         # With a rare word, only the GIN index narrows the rows.
         cursor.execute("SET LOCAL enable_seqscan = off")

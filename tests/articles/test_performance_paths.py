@@ -1,0 +1,126 @@
+"""The fast paths of the public site: child rows read as JSON, lean search, bulk load."""
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import search
+from articles.management.commands import load_corpus
+from articles.models import Article, Correction
+from articles.views import for_article_page, related_to, unpack_article
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def page_article(article):
+    """The article as the article page loads it."""
+    return unpack_article(for_article_page(Article.objects.filter(pk=article.pk)).get())
+
+
+def test_child_rows_come_back_as_the_database_stores_them(django_assert_num_queries):
+    first, second = f.make_author(display_name="Ana"), f.make_author(display_name="Bo")
+    article = f.make_article(authors=[second, first], tags=["zebra", "apple"])
+    when = timezone.now().replace(microsecond=123456) - dt.timedelta(days=2)
+    later = Correction.objects.create(article=article, text="Later", published_at=when)
+    earlier = Correction.objects.create(
+        article=article, text="Earlier", published_at=when - dt.timedelta(hours=1)
+    )
+    loaded = page_article(article)
+    with django_assert_num_queries(0):
+        assert [b.author.display_name for b in loaded.bylines.all()] == ["Bo", "Ana"]
+        assert [t.name for t in loaded.tags.all()] == ["zebra", "apple"]
+        corrections = list(loaded.corrections.all())
+        assert corrections == [earlier, later]
+        # Aware datetimes equal to the stored ones, on SQLite and PostgreSQL.
+        assert corrections[1].published_at == when
+        assert corrections[1].get_absolute_url().endswith(f"#correction-{later.pk}")
+
+
+def test_nullable_relations_in_json_rows_stay_empty(django_assert_num_queries):
+    article = f.make_article()
+    f.make_quote(article, speaker=None, speaker_name="A fan", source=None)
+    loaded = page_article(article)
+    with django_assert_num_queries(0):
+        [quote] = loaded.quotes.all()
+        assert quote.speaker is None and quote.source is None
+        assert quote.speaker_display == "A fan"
+        assert list(loaded.films.all()) == []
+
+
+def test_plain_article_page_runs_two_queries(client, django_assert_num_queries):
+    article = f.make_article()
+    url = reverse("articles:detail", args=[article.section.slug, article.slug])
+    # Navigation and the article; nothing shares a tag or film, so no more.
+    with django_assert_num_queries(2):
+        assert client.get(url).status_code == 200
+
+
+def test_related_articles_are_the_newest_matches_and_only_public_ones():
+    now = timezone.now()
+    film = f.make_film()
+    article = f.make_article(tags=["sequels"])
+    article.films.add(film)
+    old = f.make_article(tags=["sequels"], published_at=now - dt.timedelta(days=9))
+    newest = [
+        f.make_article(tags=["sequels"], published_at=now - dt.timedelta(days=i))
+        for i in range(1, 4)
+    ]
+    by_film = f.make_article(published_at=now - dt.timedelta(hours=12))
+    by_film.films.add(film)
+    f.make_article(tags=["sequels"], published=False)
+    related = related_to(page_article(article))
+    assert related == [by_film, *newest]
+    assert old not in related
+
+
+def test_search_page_shares_one_sections_query_with_the_navigation(client):
+    section = f.make_section(name="Unique nav section")
+    response = client.get(reverse("search"), {"q": "anything"})
+    page = response.content.decode()
+    # In the filter and in the navigation, from a single list.
+    assert page.count("Unique nav section") == 2
+    assert response.context["nav_sections"] == [section]
+
+
+def test_search_finds_a_match_beyond_the_snippet_window():
+    words = " ".join(f"word{i}" for i in range(search.SNIPPET_SOURCE_CHARS // 4))
+    article = f.make_article(title="Long", body=f"<p>{words} okapi</p>")
+    search.update_search_vector(article)
+    [found] = search.with_snippets(list(search.search_articles("okapi")))
+    assert found.pk == article.pk
+    assert "<script" not in found.snippet
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_bulk_load_rebuilds_the_search_index_when_it_drops_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(load_corpus, "REBUILD_INDEX_FROM", 1)
+    record = {
+        "title": "Okapi season",
+        "slug": "okapi-season",
+        "dek": "A dek",
+        "body_html": "<p>The okapi returns.</p>",
+        "tags": ["Wildlife", "wildlife"],
+        "authors": ["Ann Example", "Ann Example"],
+        "published_at": "2024-01-02T03:04:05Z",
+        "section": "Nature",
+        "sources": [{"name": "Zoo", "url": "https://zoo.test/", "kind": "review"}],
+    }
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    call_command("load_corpus", str(path), stdout=StringIO())
+    article = Article.objects.get(slug="okapi-season")
+    # Repeated tags and authors collapse to one row each.
+    assert article.tags.count() == 1 and article.bylines.count() == 1
+    assert [a.title for a in search.search_articles("okapi")] == ["Okapi season"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_gin'"
+        )
+        assert "gin" in cursor.fetchone()[0]
