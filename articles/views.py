@@ -12,7 +12,16 @@ from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Aggregate, Exists, F, JSONField, OuterRef, Q, Subquery
+from django.db.models import (
+    Aggregate,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date, parse_datetime
@@ -316,6 +325,12 @@ def for_article_page(queryset):
     (``article.bylines.all()`` and so on) and adds the fact boxes (one more
     query) and related articles (one more).
     """
+    # A fact check's rated claim feeds its ClaimReview markup.
+    queryset = queryset.select_related(
+        "rated_claim__film", "rated_claim__person", "rated_claim__song"
+    ).prefetch_related(
+        Prefetch("rated_claim__sources", Source.objects.select_related("speaker"))
+    )
     return with_card_rows(queryset).annotate(
         tag_rows=tag_rows(),
         citation_rows=json_rows(

@@ -242,3 +242,19 @@ def test_claim_review_query_count_is_constant(django_assert_num_queries, sources
         data = structured_data.claim_review_json_ld(plain)
     assert len(data["itemReviewed"]["appearance"]) == sources
     assert Claim.objects.count() == 1
+
+
+def test_fact_check_page_renders_its_claim_review_in_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    from articles.models import Article, ClaimRating
+    from tests.factories import make_article, make_claim, make_source
+
+    claim = make_claim(value="Echoes of Devotion", sources=[make_source()])
+    article = make_article(
+        kind=Article.Kind.FACT_CHECK, rated_claim=claim, rating=ClaimRating.FALSE
+    )
+    client.get(article.get_absolute_url())  # warm the content-type cache
+    with django_assert_max_num_queries(6):
+        response = client.get(article.get_absolute_url())
+    assert '"ClaimReview"' in response.text
