@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from articles import revisions
 from articles.models import Article, Transition
 from franchise.models import Claim
 
@@ -372,21 +373,8 @@ def add_correction(article, *, by, text, kind=None):
     return correction
 
 
-COPIED_FIELDS = [
-    "title",
-    "slug",
-    "dek",
-    "body",
-    "kind",
-    "section_id",
-    "lead_image_id",
-    "lead_image_caption",
-    "unconfirmed",
-    "is_top_story",
-    "planned_for",
-    "rated_claim_id",
-    "rating",
-]
+# What a new version copies: the content a revision records, plus the plan date.
+COPIED_FIELDS = [*revisions.FIELDS, "planned_for"]
 
 
 def _copy_content(source, target):
@@ -456,14 +444,11 @@ def start_new_version(article, *, by):
     )
     _copy_content(article, copy)
     _record(article, Action.NEW_VERSION, article.status, by)
-    from articles import revisions
-
     revisions.record(copy, by=by, note="new version started")
     return copy
 
 
 def _publish_new_version(version, by, reason, overridden):
-    from articles import revisions
     from articles.models import EditorialComment
     from articles.services import remember_old_url
 
