@@ -242,11 +242,6 @@ class ArticleQuerySet(models.QuerySet):
             deleted_at__isnull=True,
         )
 
-    def for_listing(self):
-        """What a card needs: section, lead image and its renditions, bylines."""
-        return self.select_related("section", "lead_image").prefetch_related(
-            "lead_image__renditions", "bylines__author"
-        )
 
 
 class ArticleKind(models.TextChoices):

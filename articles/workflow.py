@@ -317,19 +317,15 @@ def retract(article, *, by, note):
     return article
 
 
-def publish_due(now=None):
+def publish_due():
     """Flip scheduled articles whose time has come to published; safe to run twice.
 
     Each article is claimed by a conditional UPDATE, so when two runs overlap
     only one of them records the publication.
     """
-    now = now or timezone.now()
+    now = timezone.now()
     published = []
-    for pk in list(
-        Article.objects.filter(
-            status=Status.SCHEDULED, published_at__lte=now
-        ).values_list("pk", flat=True)
-    ):
+    for pk in list(Article.objects.due().values_list("pk", flat=True)):
         with transaction.atomic():
             claimed = Article.objects.filter(pk=pk, status=Status.SCHEDULED).update(
                 status=Status.PUBLISHED, edited_at=now

@@ -80,12 +80,6 @@ class Person(models.Model):
         return reverse("franchise:person-detail", args=[self.slug])
 
 
-class FilmQuerySet(models.QuerySet):
-    def for_franchise(self, franchise):
-        """Films of one franchise, earliest release first."""
-        return self.filter(franchise=franchise).order_by("release_date", "title")
-
-
 class FilmFormat(models.TextChoices):
     FEATURE = "feature", "feature film"
     SERIES = "series", "television series"
@@ -140,8 +134,6 @@ class Film(models.Model):
     sequel_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="sequels"
     )
-
-    objects = FilmQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
