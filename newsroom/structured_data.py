@@ -160,8 +160,8 @@ def film_json_ld(film):
     directors, actors = [], []
     for credit in film.credits.all():
         person = _person(credit.person.name, credit.person.get_absolute_url())
-        if credit.status in {"denied", "departed"}:
-            continue  # not a credit we stand behind
+        if credit.status not in {"confirmed", "reported"}:
+            continue  # rumours, talks, denials and departures are not credits
         if credit.job == "director":
             directors.append(person)
         elif credit.job == "cast":

@@ -68,3 +68,24 @@ def og_tags(context, article):
         "section": article.section.name,
         "tags": [tag.name for tag in article.tags.all()],
     }
+
+
+ENTITY_JSON_LD = {
+    "film": structured_data.film_json_ld,
+    "person": structured_data.person_json_ld,
+    "song": structured_data.song_json_ld,
+}
+
+
+@register.simple_tag(takes_context=True)
+def entity_json_ld(context, obj):
+    """Movie, Person or MusicRecording for a knowledge-base page."""
+    return json_ld(context, ENTITY_JSON_LD[obj._meta.model_name](obj))
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs_json_ld(context, *parts):
+    """BreadcrumbList from name, path pairs: {% breadcrumbs_json_ld "Home" "/" … %}."""
+    names, urls = parts[0::2], parts[1::2]
+    pairs = [(n, u) for n, u in zip(names, urls, strict=True) if n]
+    return json_ld(context, structured_data.breadcrumb_json_ld(pairs))

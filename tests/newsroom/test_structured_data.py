@@ -261,3 +261,50 @@ def test_publisher_links_the_newsroom_standards(settings):
         "masthead",
     ):
         assert data[key] == absolute(url_of[key])
+
+
+def json_ld_blocks(html):
+    return [
+        json.loads(block)
+        for block in re.findall(
+            r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S
+        )
+    ]
+
+
+def test_film_page_states_a_movie_with_only_credits_we_stand_behind(client):
+    from tests.factories import make_franchise
+
+    film = make_film(title="Purple Hearts 2", franchise=make_franchise(name="Purple Hearts"))
+    make_credit(film=film, person=make_person(name="Sofia Carson"), job="cast")
+    make_credit(
+        film=film, person=make_person(name="Jacob Elordi"), job="cast", status="rumoured"
+    )
+    blocks = json_ld_blocks(client.get(film.get_absolute_url()).text)
+    movie = next(b for b in blocks if b["@type"] == "Movie")
+    assert [a["name"] for a in movie["actor"]] == ["Sofia Carson"]
+    crumbs = next(b for b in blocks if b["@type"] == "BreadcrumbList")
+    assert [i["name"] for i in crumbs["itemListElement"]] == [
+        "Home",
+        "Purple Hearts",
+        "Purple Hearts 2",
+    ]
+
+
+def test_person_and_song_pages_state_their_types(client):
+
+
+    person = make_person(name="Sofia Carson")
+    song = make_song(title="Come Back…Home…")
+    song.performers.add(person)
+    types = {b["@type"] for b in json_ld_blocks(client.get(person.get_absolute_url()).text)}
+    assert types == {"Person", "BreadcrumbList"}
+    types = {b["@type"] for b in json_ld_blocks(client.get(song.get_absolute_url()).text)}
+    assert types == {"MusicRecording", "BreadcrumbList"}
+
+
+def test_article_page_carries_breadcrumbs(client):
+    article = make_article(title="Sequel dated")
+    blocks = json_ld_blocks(client.get(article.get_absolute_url()).text)
+    crumbs = next(b for b in blocks if b["@type"] == "BreadcrumbList")
+    assert crumbs["itemListElement"][-1]["name"] == "Sequel dated"
