@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -551,9 +551,7 @@ class ArticleAdmin(admin.ModelAdmin):
             Byline.objects.create(
                 article=article, author=profile_for(request.user), position=0
             )
-        if change:
-            Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
-        revisions.record(article, by=request.user)
+        workflow.record_save(article, by=request.user, created=not change)
 
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles import revisions
@@ -315,6 +316,17 @@ def retract(article, *, by, note):
     article.save(update_fields=["status", "retraction_note", "updated_at", "edited_at"])
     _record(article, Action.RETRACT, from_status, by, note.strip())
     return article
+
+
+@transaction.atomic
+def record_save(article, *, by, created):
+    """After a save through a form: a new version number, a revision, an audit entry."""
+    if not created:
+        Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    revision = revisions.record(article, by=by)
+    action = Action.CREATE if created else Action.EDIT
+    _record(article, action, article.status, by, f"revision {revision.number}")
+    return revision
 
 
 def publish_due():

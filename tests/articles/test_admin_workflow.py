@@ -859,3 +859,19 @@ class TestAuditAdmin:
         assert client.post(delete, {"post": "yes"}).status_code == 403
         correction.refresh_from_db()
         assert correction.text == "Fixed."
+
+
+def test_every_admin_save_is_in_the_audit_trail(client, writer):
+    article = draft_by(writer)
+    client.force_login(writer)
+    response = client.post(change_url(article), change_post(article, dek="Sharper."))
+    assert response.status_code == 302
+    entry = Transition.objects.filter(article=article).latest("at", "id")
+    assert (entry.action, entry.by, entry.from_status, entry.to_status) == (
+        "edit",
+        writer,
+        "draft",
+        "draft",
+    )
+    revision = article.revisions.latest("number")
+    assert entry.reason == f"revision {revision.number}"
