@@ -1,6 +1,7 @@
 """A writer drafts an article in the admin with Chromium, as a person would."""
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.models import Article, Image
 from tests import factories
@@ -30,7 +31,15 @@ def choose(page, field_id, text):
     if "admin-autocomplete" in (select.get_attribute("class") or ""):
         page.locator(f"#{field_id} + .select2-container").click()
         page.locator(".select2-container--open .select2-search__field").fill(text)
-        page.locator(".select2-results__option", has_text=text).first.click()
+        # Only a finished result counts: not "Searching…", not a stale list.
+        option = page.locator(
+            ".select2-container--open .select2-results__option[role=option]"
+            ":not(.loading-results)",
+            has_text=text,
+        ).first
+        option.click()
+        # The pick is made when the underlying <select> holds it.
+        expect(page.locator(f"select#{field_id} option:checked")).to_have_text(text)
     else:
         select.select_option(label=text)
 
