@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CSP: a stored page is replayed whole, its nonce matching its scripts.
     "newsroom.caching.PublicPageCacheMiddleware",
