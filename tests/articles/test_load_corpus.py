@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,14 +14,15 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article, AuthorProfile, Byline, Citation, Section
 from franchise.models import Source
 from tests import factories
+from tests.paths import SHARED
 
-CORPUS_SCRIPT = Path(__file__).resolve().parents[3] / "shared" / "bench" / "corpus.py"
+CORPUS_SCRIPT = SHARED / "bench" / "corpus.py"
 
 
 @pytest.fixture(scope="module")
 def corpus_lines():
-    if not CORPUS_SCRIPT.exists():
-        pytest.skip(f"{CORPUS_SCRIPT} is missing")
+    # shared/ sits beside the repository on every machine and in CI.
+    assert CORPUS_SCRIPT.exists(), f"{CORPUS_SCRIPT} is missing: clone shared/ beside"
     result = subprocess.run(
         [sys.executable, str(CORPUS_SCRIPT), "--n", "50", "--seed", "42"],
         capture_output=True,
