@@ -130,6 +130,47 @@ def diff(old, new):
     return changes
 
 
+def apply(article, data, *, keep_slug=False):
+    """Make the article say what a snapshot says: fields, tags, links, sources."""
+    for name in FIELDS:
+        if name == "slug" and keep_slug:
+            continue
+        if name in data:  # snapshots taken before a field existed lack it
+            setattr(article, name, data[name])
+    article.save()
+    article.tags.set(data["tags"])
+    for name in ("films", "people", "songs", "claims"):
+        getattr(article, name).set(data[name])
+    article.bylines.all().delete()
+    Byline.objects.bulk_create(
+        Byline(article=article, author_id=pk, position=i)
+        for i, pk in enumerate(data["authors"])
+    )
+    article.citations.all().delete()
+    Citation.objects.bulk_create(
+        Citation(
+            article=article,
+            source_id=c["source"],
+            supports=c["supports"],
+            position=c["position"],
+        )
+        for c in data["citations"]
+    )
+    article.quotes.all().delete()
+    Quote.objects.bulk_create(
+        Quote(
+            article=article,
+            speaker_id=q["speaker"],
+            speaker_name=q["speaker_name"],
+            words=q["words"],
+            source_id=q["source"],
+            context=q["context"],
+            position=q["position"],
+        )
+        for q in data["quotes"]
+    )
+
+
 def _without_missing(data):
     """Drop references to rows deleted since the revision was taken."""
     from articles.models import AuthorProfile, Image, Section
@@ -190,45 +231,9 @@ def restore(revision, *, by):
             "article (or ask for changes) first, so the live page does not "
             "change unreviewed."
         )
-    data = _without_missing(revision.data)
-    for name in FIELDS:
-        if name == "slug":
-            continue  # the address stays; a restore must not break links
-        if name in data:  # revisions taken before a field existed lack it
-            setattr(article, name, data[name])
     article.version += 1
-    article.save()
-    article.tags.set(data["tags"])
-    for name in ("films", "people", "songs", "claims"):
-        getattr(article, name).set(data[name])
-    article.bylines.all().delete()
-    Byline.objects.bulk_create(
-        Byline(article=article, author_id=pk, position=i)
-        for i, pk in enumerate(data["authors"])
-    )
-    article.citations.all().delete()
-    Citation.objects.bulk_create(
-        Citation(
-            article=article,
-            source_id=c["source"],
-            supports=c["supports"],
-            position=c["position"],
-        )
-        for c in data["citations"]
-    )
-    article.quotes.all().delete()
-    Quote.objects.bulk_create(
-        Quote(
-            article=article,
-            speaker_id=q["speaker"],
-            speaker_name=q["speaker_name"],
-            words=q["words"],
-            source_id=q["source"],
-            context=q["context"],
-            position=q["position"],
-        )
-        for q in data["quotes"]
-    )
+    # The address stays: a restore must not break links.
+    apply(article, _without_missing(revision.data), keep_slug=True)
     return record(
         article,
         by=by,

@@ -381,48 +381,10 @@ def add_correction(article, *, by, text, kind=None):
     return correction
 
 
-# What a new version copies: the content a revision records, plus the plan date.
-COPIED_FIELDS = [*revisions.FIELDS, "planned_for"]
-
-
 def _copy_content(source, target):
-    """Make ``target`` say what ``source`` says: fields, tags, links, sources."""
-    from articles.models import Byline, Citation, Quote
-
-    for name in COPIED_FIELDS:
-        setattr(target, name, getattr(source, name))
-    target.save()
-    target.tags.set(list(source.tags.names()))
-    for name in ("films", "people", "songs", "claims"):
-        getattr(target, name).set(getattr(source, name).all())
-    target.bylines.all().delete()
-    Byline.objects.bulk_create(
-        Byline(article=target, author_id=b.author_id, position=b.position)
-        for b in source.bylines.all()
-    )
-    target.citations.all().delete()
-    Citation.objects.bulk_create(
-        Citation(
-            article=target,
-            source_id=c.source_id,
-            supports=c.supports,
-            position=c.position,
-        )
-        for c in source.citations.all()
-    )
-    target.quotes.all().delete()
-    Quote.objects.bulk_create(
-        Quote(
-            article=target,
-            speaker_id=q.speaker_id,
-            speaker_name=q.speaker_name,
-            words=q.words,
-            source_id=q.source_id,
-            context=q.context,
-            position=q.position,
-        )
-        for q in source.quotes.all()
-    )
+    """Make ``target`` say what ``source`` says, plus its planned date."""
+    target.planned_for = source.planned_for
+    revisions.apply(target, revisions.snapshot(source))
 
 
 @transaction.atomic
