@@ -76,14 +76,6 @@ def _value_identity(claim):
     return ("plain", claim.value_key)
 
 
-def _differ(a, b):
-    if a.value_start and b.value_start:
-        return a.value_start > b.value_end or a.value_end < b.value_start
-    if a.value_start or b.value_start:
-        return False
-    return a.value_key != b.value_key
-
-
 def build_facts(claims):
     """Group claims (sources prefetched) into facts, flagging disputed ones."""
     groups = {}
@@ -105,7 +97,7 @@ def build_facts(claims):
             by_value[key].claims.append(claim)
         live = [c for c in members if c.is_live and c.conflict_key]
         fact.disputed = any(
-            _differ(a, b) for i, a in enumerate(live) for b in live[i + 1 :]
+            a.contradicts(b) for i, a in enumerate(live) for b in live[i + 1 :]
         )
         # Live values first, strongest status first; denied values last.
         fact.values.sort(key=lambda v: (-STATUS_STRENGTH[v.status], v.value.casefold()))

@@ -671,6 +671,20 @@ class Claim(models.Model):
             return f"number:{self.value_number.normalize()}"
         return "text:" + " ".join(self.value.casefold().split())
 
+    def contradicts(self, other):
+        """The in-memory form of the rule ``conflicting()`` and ``competitors()`` query.
+
+        Dates with a precision disagree only when their intervals do not
+        overlap; other values when their normalised keys differ.
+        """
+        if self.value_start and other.value_start:
+            return (
+                self.value_start > other.value_end or self.value_end < other.value_start
+            )
+        if self.value_start or other.value_start:
+            return False
+        return self.value_key != other.value_key
+
     def competitors(self):
         """Other live claims on the same fact whose values differ from this one."""
         if not self.conflict_key:
