@@ -555,10 +555,13 @@ def revoke_preview_link(link, *, by):
 
 
 def preview_token(link):
-    """The signed value in a preview link's URL."""
+    """The signed value in a preview link's URL, the same every time it is shown.
+
+    No timestamp in the signature: expiry and revocation live on the row.
+    """
     from django.core import signing
 
-    return signing.dumps(link.token, salt=PREVIEW_SALT)
+    return signing.Signer(salt=PREVIEW_SALT).sign(link.token)
 
 
 def link_from_token(value):
@@ -568,7 +571,7 @@ def link_from_token(value):
     from articles.models import PreviewLink
 
     try:
-        token = signing.loads(value, salt=PREVIEW_SALT)
+        token = signing.Signer(salt=PREVIEW_SALT).unsign(value)
     except signing.BadSignature:
         return None
     return (

@@ -222,3 +222,16 @@ class TestPreviewLinks:
         draft = make_article(published=False, created_by=writer)
         with pytest.raises(ValidationError):
             workflow.create_preview_link(draft, by=writer, days=90)
+
+
+def test_a_preview_link_has_one_stable_address(writer, monkeypatch):
+    import django.core.signing
+
+    draft = make_article(published=False, created_by=writer)
+    link = workflow.create_preview_link(draft, by=writer)
+    first = workflow.preview_token(link)
+    # An hour later the page shows the same address to copy.
+    later = django.core.signing.time.time() + 3600
+    monkeypatch.setattr(django.core.signing.time, "time", lambda: later)
+    assert workflow.preview_token(link) == first
+    assert workflow.link_from_token(first) == link
