@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
             ],
+            "builtins": ["franchise.templatetags.datetimes"],
         },
     },
 ]

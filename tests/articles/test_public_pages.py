@@ -1,7 +1,9 @@
+
 """The public site: home, section, tag, author and article pages."""
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -599,3 +601,13 @@ def test_list_pages_run_a_fixed_number_of_queries(
     for url, queries in urls.items():
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_time_elements_carry_whole_seconds(client, settings):
+    """HTML refuses fractions of a second in <time datetime>; the Nu checker flags them."""
+    settings.TIME_ZONE = "UTC"
+    published = dt.datetime(2025, 3, 14, 9, 30, 5, 123456, tzinfo=dt.UTC)
+    article = f.make_article(published_at=published, updated_at=published)
+    page = html(client.get(detail_url(article)))
+    assert '<time datetime="2025-03-14T09:30:05+00:00">' in page
+    assert re.findall(r'<time datetime="[^"]*\.\d+', page) == []
