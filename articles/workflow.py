@@ -82,7 +82,7 @@ def publish_problems(article):
                 f"The article asserts a {claim.get_status_display()} claim: {claim}."
             )
     shaky = [c for c in claims if c.status == Claim.Status.RUMOURED]
-    disputed = Claim.objects.conflicting().filter(pk__in=[c.pk for c in claims])
+    disputed = Claim.objects.disputed().filter(pk__in=[c.pk for c in claims])
     if (shaky or disputed.exists()) and not article.unconfirmed:
         problems.append(
             "The article asserts rumoured or disputed claims but does not carry "

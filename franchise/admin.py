@@ -609,7 +609,7 @@ class ClaimAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         claims = (
-            Claim.objects.conflicting()
+            Claim.objects.disputed()
             .for_display()
             .prefetch_related(
                 # Only what the list shows: no article bodies.

@@ -76,17 +76,28 @@ def _value_identity(claim):
     return ("plain", claim.value_key)
 
 
+def _strongest_first(claim):
+    return (-STATUS_STRENGTH[claim.status], claim.pk or 0)
+
+
 def build_facts(claims):
-    """Group claims (sources prefetched) into facts, flagging disputed ones."""
+    """Group claims (sources prefetched) into facts, flagging disputed ones.
+
+    Claims are grouped by ``Claim.fact_key`` (property and normalised
+    qualifier), the key the conflict rule compares, so a fact box shows as
+    disputed exactly what ``Claim.objects.disputed()`` lists for editors.
+    """
     groups = {}
     for claim in claims:
-        groups.setdefault((claim.property, claim.qualifier.strip()), []).append(claim)
+        groups.setdefault(claim.fact_key, []).append(claim)
     facts = []
-    for (prop, qualifier), members in groups.items():
+    for (prop, _key), members in groups.items():
+        members.sort(key=_strongest_first)
         fact = Fact(
             property=prop,
             label=Claim.Property(prop).label,
-            qualifier=qualifier,
+            # Spelled as the best-supported claim spells it.
+            qualifier=members[0].qualifier.strip(),
         )
         by_value = {}
         for claim in members:
@@ -95,9 +106,8 @@ def build_facts(claims):
                 by_value[key] = FactValue(value=claim.value)
                 fact.values.append(by_value[key])
             by_value[key].claims.append(claim)
-        live = [c for c in members if c.is_live and c.conflict_key]
         fact.disputed = any(
-            a.contradicts(b) for i, a in enumerate(live) for b in live[i + 1 :]
+            a.is_live and a.competes_with(b) for a in members for b in members
         )
         # Live values first, strongest status first; denied values last.
         fact.values.sort(key=lambda v: (-STATUS_STRENGTH[v.status], v.value.casefold()))

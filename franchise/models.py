@@ -8,7 +8,8 @@ import builtins
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -454,6 +455,42 @@ LIVE_CLAIM_STATUSES = [
 ]
 
 
+def normalise_qualifier(text):
+    """The form of a qualifier that facts are grouped by: case-folded, spaces collapsed."""
+    return " ".join(text.casefold().split())
+
+
+# The conflict rule, in its two forms side by side so they cannot drift apart.
+# Two values disagree when both are dates with a precision whose intervals do
+# not overlap, or both are plain values (text, number, person) whose
+# normalised keys differ. A date and a plain value are not compared.
+
+
+def values_disagree(a, b):
+    """Whether the values of claims ``a`` and ``b`` (any objects with the
+    derived ``value_start``/``value_end``/``value_key`` fields) disagree."""
+    if a.value_start and b.value_start:
+        return a.value_start > b.value_end or a.value_end < b.value_start
+    if a.value_start or b.value_start:
+        return False
+    return a.value_key != b.value_key
+
+
+def _disagrees_with(ref):
+    """``values_disagree(row, reference)`` as a filter on the row.
+
+    ``ref(field)`` gives the reference claim's field as an expression: a
+    ``Value`` for a claim in memory, an ``OuterRef`` inside a subquery.
+    """
+    ref_is_dated = IsNull(ref("value_start"), False)
+    ref_is_plain = IsNull(ref("value_start"), True)
+    dated = Q(value_start__isnull=False) & (
+        Q(value_start__gt=ref("value_end")) | Q(value_end__lt=ref("value_start"))
+    )
+    plain = Q(value_start__isnull=True) & ~Q(value_key=ref("value_key"))
+    return (Q(ref_is_dated) & dated) | (Q(ref_is_plain) & plain)
+
+
 class ClaimQuerySet(models.QuerySet):
     def live(self):
         """Claims still standing: not denied, not retracted."""
@@ -463,28 +500,52 @@ class ClaimQuerySet(models.QuerySet):
         """Claims whose subject is this film, person or song."""
         return self.filter(subject_key=Claim.key_for(subject))
 
-    def conflicting(self):
-        """Live claims that another live claim on the same fact contradicts.
+    def competing_with(self, claim):
+        """Live claims on the same fact as ``claim`` whose values disagree with it.
 
-        Plain values differ when their normalised keys differ; dates with a
-        precision differ only when their intervals do not overlap.
+        ``claim`` is a saved Claim, or ``OuterRef("pk")`` inside ``Exists()`` /
+        ``Subquery()`` to compare each row of the outer claim query. This and
+        ``Claim.competes_with()`` are the query and in-memory forms of one
+        rule; ``values_disagree()`` says when two values differ.
         """
-        others = Claim.objects.live().filter(conflict_key=OuterRef("conflict_key"))
-        plain = others.filter(value_start__isnull=True).exclude(
-            value_key=OuterRef("value_key")
-        )
-        dated = others.filter(value_start__isnull=False).filter(
-            Q(value_start__gt=OuterRef("value_end"))
-            | Q(value_end__lt=OuterRef("value_start"))
-        )
+        if isinstance(claim, OuterRef):
+            if claim.name != "pk":
+                raise ValueError('competing_with() takes a Claim or OuterRef("pk").')
+
+            def ref(field):
+                return OuterRef(field)
+
+        else:
+
+            def ref(field):
+                model_field = (
+                    Claim._meta.pk if field == "pk" else Claim._meta.get_field(field)
+                )
+                return Value(getattr(claim, field), output_field=model_field)
+
         return (
             self.live()
             .exclude(conflict_key="")
-            .filter(
-                Q(Exists(plain), value_start__isnull=True)
-                | Q(Exists(dated), value_start__isnull=False)
-            )
+            .filter(conflict_key=ref("conflict_key"))
+            .exclude(pk=ref("pk"))
+            .filter(_disagrees_with(ref))
         )
+
+    def disputed(self):
+        """Live claims that another live claim on the same fact contradicts."""
+        return self.live().filter(Exists(Claim.objects.competing_with(OuterRef("pk"))))
+
+    # The names the rule had before it lived in one place.
+    conflicting = disputed
+
+    def on_the_same_facts_as(self, claims):
+        """Live claims sharing a fact with any of ``claims``, in one query.
+
+        Pair them up in memory with ``Claim.competes_with()``, e.g. to show
+        the competing values beside an article's own claims.
+        """
+        keys = {claim.conflict_key for claim in claims if claim.conflict_key}
+        return self.live().filter(conflict_key__in=keys)
 
     def for_display(self):
         """Claims with their subject, value and sources (speakers included)."""
@@ -645,7 +706,7 @@ class Claim(models.Model):
             self.value_date, self.value_precision
         )
         self.value_key = "" if self.value_date else self._normalised_value()[:500]
-        qualifier = " ".join(self.qualifier.casefold().split())
+        qualifier = normalise_qualifier(self.qualifier)
         if self.property in self.MULTI_VALUED and not qualifier:
             self.conflict_key = ""
         else:
@@ -664,6 +725,15 @@ class Claim(models.Model):
     def is_live(self):
         return self.status in LIVE_CLAIM_STATUSES
 
+    @builtins.property
+    def fact_key(self):
+        """What a fact box groups by: the property and the normalised qualifier.
+
+        The same key as ``conflict_key`` without the subject, so facts and
+        disputes always line up.
+        """
+        return (self.property, normalise_qualifier(self.qualifier))
+
     def _normalised_value(self):
         if self.value_person_id:
             return f"person:{self.value_person_id}"
@@ -672,29 +742,25 @@ class Claim(models.Model):
         return "text:" + " ".join(self.value.casefold().split())
 
     def contradicts(self, other):
-        """The in-memory form of the rule ``conflicting()`` and ``competitors()`` query.
+        """Whether this claim's value disagrees with ``other``'s (see ``values_disagree``)."""
+        return values_disagree(self, other)
 
-        Dates with a precision disagree only when their intervals do not
-        overlap; other values when their normalised keys differ.
+    def competes_with(self, other):
+        """Whether ``other`` is among ``Claim.objects.competing_with(self)``.
+
+        The in-memory form of that query, for claims already fetched.
         """
-        if self.value_start and other.value_start:
-            return (
-                self.value_start > other.value_end or self.value_end < other.value_start
-            )
-        if self.value_start or other.value_start:
-            return False
-        return self.value_key != other.value_key
+        return (
+            bool(self.conflict_key)
+            and other.conflict_key == self.conflict_key
+            and other.pk != self.pk
+            and other.is_live
+            and values_disagree(self, other)
+        )
 
     def competitors(self):
         """Other live claims on the same fact whose values differ from this one."""
-        if not self.conflict_key:
-            return Claim.objects.none()
-        others = Claim.objects.live().filter(conflict_key=self.conflict_key)
-        if self.value_start:
-            return others.filter(value_start__isnull=False).filter(
-                Q(value_start__gt=self.value_end) | Q(value_end__lt=self.value_start)
-            )
-        return others.filter(value_start__isnull=True).exclude(value_key=self.value_key)
+        return Claim.objects.competing_with(self)
 
 
 class ClaimStatusChange(models.Model):

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
-    Case,
     Exists,
     F,
     Func,
@@ -15,7 +14,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -124,27 +122,10 @@ def disputed_pending_claims():
     asserted = Article.claims.through.objects.filter(
         claim_id=OuterRef("pk"), article__in=pending
     )
-    others = (
-        Claim.objects.live()
-        .filter(conflict_key=OuterRef("conflict_key"))
-        .exclude(pk=OuterRef("pk"))
-    )
-    plain = others.filter(value_start__isnull=True).exclude(
-        value_key=OuterRef("value_key")
-    )
-    dated = others.filter(value_start__isnull=False).filter(
-        Q(value_start__gt=OuterRef("value_end"))
-        | Q(value_end__lt=OuterRef("value_start"))
-    )
     return (
-        Claim.objects.conflicting()
+        Claim.objects.disputed()
         .filter(Exists(asserted))
-        .annotate(
-            competing=Case(
-                When(value_start__isnull=True, then=_count(plain)),
-                default=_count(dated),
-            )
-        )
+        .annotate(competing=_count(Claim.objects.competing_with(OuterRef("pk"))))
         .select_related("film", "person", "song")
         .prefetch_related(
             Prefetch(
