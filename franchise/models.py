@@ -557,6 +557,16 @@ class ClaimQuerySet(models.QuerySet):
             Prefetch("sources", queryset=Source.objects.select_related("speaker"))
         )
 
+    def for_public(self):
+        """``for_display()`` plus the public history of each claim's status."""
+        # Only what readers see: when, from what, to what and why; not who.
+        history = ClaimStatusChange.objects.order_by("at", "id").only(
+            "claim_id", "from_status", "to_status", "reason", "at"
+        )
+        return self.for_display().prefetch_related(
+            Prefetch("status_changes", queryset=history)
+        )
+
 
 class ClaimProperty(models.TextChoices):
     TITLE = "title", "title"

@@ -20,6 +20,7 @@ from articles.models import (
 from franchise.models import (
     Character,
     Claim,
+    ClaimStatusChange,
     Credit,
     Film,
     Franchise,
@@ -108,6 +109,14 @@ def make_claim(subject=None, *, sources=(), **kw):
     claim = Claim.objects.create(**kw)
     claim.sources.set(sources)
     return claim
+
+
+def make_status_change(claim, to_status, reason="Checked", **kw):
+    """A line of a claim's status history (without moving the claim itself)."""
+    kw.setdefault("from_status", claim.status)
+    return ClaimStatusChange.objects.create(
+        claim=claim, to_status=to_status, reason=reason, **kw
+    )
 
 
 def image_bytes(fmt="JPEG", size=(1200, 800), color=(120, 40, 160)):

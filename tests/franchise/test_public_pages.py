@@ -26,12 +26,26 @@ def get(client, name, obj):
 
 
 def sourced_claim(subject, *, speaker=None, **kw):
-    """A claim with two sources, one of them naming its speaker."""
+    """A claim with two sources, one of them naming its speaker.
+
+    A published article cites the first source and quotes the second, and the
+    claim has a line of public history, so the pages have all of it to show.
+    """
     sources = [
         f.make_source(speaker=speaker or f.make_person(), outlet="PulseBeat"),
         f.make_source(kind=Source.Kind.EMAIL, on_record=False),
     ]
-    return f.make_claim(subject, sources=sources, **kw)
+    claim = f.make_claim(subject, sources=sources, **kw)
+    report = f.make_article()
+    f.make_citation(report, sources[0])
+    f.make_quote(report, source=sources[1])
+    f.make_status_change(claim, Claim.Status.REPORTED, reason="Two sources agree")
+    return claim
+
+
+def fact_box_html(html):
+    start = html.index('class="fact-box"')
+    return html[start : html.index("</section>", start)]
 
 
 def build_film(n):
@@ -159,22 +173,14 @@ def test_film_page_lists_cast_in_billing_order(client):
     assert html.index("First Billed") < html.index("Second Billed")
 
 
-def test_film_page_shows_soundtrack_with_performers_and_awards(client):
+def test_film_page_lists_the_soundtrack_linking_each_song(client):
     film = f.make_film()
     song = f.make_song(title="Come Back Home", films=[film])
-    song.performers.add(f.make_person(name="Sofia Carson"))
-    f.make_award(
-        song=song,
-        name="MTV Movie & TV Awards",
-        category="Best Musical Moment",
-        year=2023,
-    )
+    f.make_song(title="Battle Within", films=[film], status=Song.Status.UNRELEASED)
     html = get(client, "film-detail", film).content.decode()
     assert "Soundtrack" in html
-    assert "Come Back Home" in html
-    assert "Performed by" in html and "Sofia Carson" in html
-    assert "MTV Movie &amp; TV Awards — Best Musical Moment (2023)" in html
-    assert "Won:" in html
+    assert f'href="{song.get_absolute_url()}">Come Back Home</a>' in html
+    assert "Battle Within" in html and "Unreleased" in html
 
 
 def test_film_page_fact_box_shows_status_and_sources(client):
@@ -219,7 +225,7 @@ def test_film_page_shows_every_value_of_a_disputed_fact_with_its_sources(client)
     f.make_claim(
         film, value="Echoes of Devotion", status=Claim.Status.RUMOURED, sources=[call]
     )
-    html = get(client, "film-detail", film).content.decode()
+    html = fact_box_html(get(client, "film-detail", film).content.decode())
     assert '<span class="disputed">Disputed</span>' in html
     assert "Our sources disagree" in html
     us, devotion = html.index("Echoes of Us"), html.index("Echoes of Devotion")
@@ -290,10 +296,16 @@ def test_film_page_runs_the_same_queries_whatever_the_data(
 ):
     film = build_film(n)
     f.make_section()  # the navigation has something to list
-    with django_assert_num_queries(11):
+    # The film with the films that follow it, releases, credits, songs; claims,
+    # their sources and history; coverage with the articles citing the sources
+    # (one query); the navigation.
+    with django_assert_num_queries(9):
         response = get(client, "film-detail", film)
     assert response.status_code == 200
-    assert response.content.decode().count('class="fact"') == n
+    html = response.content.decode()
+    assert html.count('class="fact"') == n
+    assert html.count('class="source__reported"') == 2 * n
+    assert html.count('class="history"') == n
 
 
 # Person page ----------------------------------------------------------------
@@ -335,9 +347,10 @@ def test_person_page_runs_the_same_queries_whatever_the_data(
     client, django_assert_num_queries, n
 ):
     person = build_person(n)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = get(client, "person-detail", person)
     assert response.status_code == 200
+    assert response.content.decode().count('class="source__reported"') == 2 * n
 
 
 # Song page ------------------------------------------------------------------
@@ -364,9 +377,10 @@ def test_song_page_runs_the_same_queries_whatever_the_data(
     client, django_assert_num_queries, n
 ):
     song = build_song(n)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = get(client, "song-detail", song)
     assert response.status_code == 200
+    assert response.content.decode().count('class="history"') == n
 
 
 # Franchise hub --------------------------------------------------------------
