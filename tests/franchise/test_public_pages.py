@@ -450,3 +450,179 @@ def test_layout_has_skip_link_landmarks_and_section_nav(client):
     assert "Film news" in html
     assert "<footer" in html
     assert html.index("newsroom/site.css") < html.index("newsroom/articles.css")
+
+
+# The state of knowledge ------------------------------------------------------
+
+
+def release_claims(film):
+    f.make_claim(
+        film,
+        property=Claim.Property.RELEASE_WINDOW,
+        value="2026",
+        value_date=dt.date(2026, 1, 1),
+        value_precision="year",
+    )
+    f.make_claim(
+        film,
+        property=Claim.Property.RELEASE_WINDOW,
+        value="summer 2027",
+        value_date=dt.date(2027, 6, 1),
+        value_precision="season",
+    )
+
+
+def header_html(html):
+    start = html.index('class="entity__header"')
+    return html[start : html.index("</header>", start)]
+
+
+def test_film_header_says_disputed_where_the_release_claims_disagree(client):
+    film = f.make_film(title="Purple Hearts 2")  # no release date on the row
+    release_claims(film)
+    header = header_html(get(client, "film-detail", film).content.decode())
+    assert "Not announced" not in header
+    assert "Disputed" in header
+    assert "2026" in header and "summer 2027" in header
+    assert 'href="#fact-release_window"' in header
+
+
+def test_film_header_takes_agreed_values_from_the_claims(client):
+    film = f.make_film(
+        production_status=Film.ProductionStatus.RUMOURED, distributor="Someone"
+    )
+    f.make_claim(
+        film,
+        property=Claim.Property.PRODUCTION_STATUS,
+        value="filming",
+        status=Claim.Status.CONFIRMED,
+    )
+    f.make_claim(film, property=Claim.Property.RELEASE_PLATFORM, value="Netflix")
+    header = header_html(get(client, "film-detail", film).content.decode())
+    assert "filming" in header and "Confirmed" in header
+    assert "Rumoured" not in header
+    assert "Netflix" in header and "Someone" not in header
+    assert "Not announced" in header  # no release claim and no date yet
+
+
+def test_film_header_ignores_a_release_claim_that_was_denied(client):
+    film = f.make_film()
+    f.make_claim(
+        film,
+        property=Claim.Property.RELEASE_WINDOW,
+        value="2026",
+        value_date=dt.date(2026, 1, 1),
+        value_precision="year",
+        status=Claim.Status.DENIED,
+    )
+    header = header_html(get(client, "film-detail", film).content.decode())
+    assert "Not announced" in header
+    assert "2026" not in header
+
+
+def test_film_page_puts_coverage_before_the_facts(client):
+    film = f.make_film()
+    f.make_claim(film, property=Claim.Property.DIRECTOR, value="Jane Doe")
+    f.make_article(title="Latest story").films.add(film)
+    html = get(client, "film-detail", film).content.decode()
+    assert html.index("Latest story") < html.index('class="fact-box"')
+    assert html.index("Latest story") < html.index("Cast")
+
+
+def test_fact_box_lists_disputed_facts_first(client):
+    film = f.make_film()
+    f.make_claim(
+        film,
+        property=Claim.Property.TITLE,
+        value="Purple Hearts 2",
+        status=Claim.Status.CONFIRMED,
+    )
+    f.make_claim(film, property=Claim.Property.SUBTITLE, value="Echoes of Us")
+    f.make_claim(film, property=Claim.Property.SUBTITLE, value="Echoes of Devotion")
+    box = fact_box_html(get(client, "film-detail", film).content.decode())
+    assert box.index('id="fact-subtitle"') < box.index('id="fact-title"')
+    assert box.index('id="disputed-facts"') < box.index("Not in dispute")
+
+
+def test_fact_box_folds_long_lists_and_leaves_short_ones_open(client):
+    film = f.make_film()
+    for i in range(7):
+        f.make_claim(film, property=Claim.Property.PLOT, value=f"Plot point {i}")
+    f.make_claim(film, property=Claim.Property.DIRECTOR, value="Jane Doe")
+    box = fact_box_html(get(client, "film-detail", film).content.decode())
+    start = box.index('<details class="fact-group" id="facts-plot">')
+    folded = box[start : box.index("</details>\n", start)]
+    assert "<summary>Plot point <span" in folded and "(7)" in folded
+    assert all(f"Plot point {i}" in folded for i in range(7))
+    assert "Jane Doe" not in folded
+    assert 'id="facts-director"' not in box  # one value: not folded
+
+
+def test_each_source_links_the_published_articles_that_cite_or_quote_it(client):
+    film = f.make_film()
+    source = f.make_source(title="Interview with Sofia Carson")
+    f.make_claim(film, property=Claim.Property.DIRECTOR, sources=[source])
+    citing = f.make_article(title="The interview")
+    f.make_citation(citing, source)
+    quoting = f.make_article(title="A later piece")
+    f.make_quote(quoting, source=source)
+    draft = f.make_article(title="Unpublished draft", published=False)
+    f.make_citation(draft, source)
+    box = fact_box_html(get(client, "film-detail", film).content.decode())
+    reported = box[box.index('class="source__reported"') :]
+    assert f'<a href="{citing.get_absolute_url()}">The interview</a>' in reported
+    assert f'<a href="{quoting.get_absolute_url()}">A later piece</a>' in reported
+    assert "Unpublished draft" not in box
+
+
+def test_a_claims_status_history_is_shown_to_readers(client, editor):
+    from franchise.services import set_claim_status
+
+    film = f.make_film()
+    claim = f.make_claim(
+        film, property=Claim.Property.RELEASE_PLATFORM, value="Netflix"
+    )
+    set_claim_status(
+        claim, Claim.Status.CONFIRMED, by=editor, reason="Netflix press release"
+    )
+    box = fact_box_html(get(client, "film-detail", film).content.decode())
+    history = box[box.index('<details class="fact__history">') :]
+    assert "<summary>History</summary>" in history
+    assert "confirmed: Netflix press release" in history
+    assert "<time datetime=" in history
+    assert editor.username not in box  # the reason is public, the editor is not
+
+
+def test_person_credits_run_in_release_order_with_undated_films_last(client):
+    person = f.make_person()
+    for title, date in [
+        ("Announced Film", None),
+        ("Newer Film", dt.date(2024, 5, 1)),
+        ("Older Film", dt.date(2019, 1, 1)),
+    ]:
+        film = f.make_film(title=title, release_date=date, release_precision="day")
+        f.make_credit(person=person, film=film, job=Credit.Job.CAST)
+    html = get(client, "person-detail", person).content.decode()
+    assert (
+        html.index("Older Film")
+        < html.index("Newer Film")
+        < html.index("Announced Film")
+    )
+
+
+def test_person_page_shows_coverage_at_the_top_and_disputes_in_the_header(client):
+    person = f.make_person()
+    f.make_claim(person, property=Claim.Property.AGE, value="32")
+    f.make_claim(person, property=Claim.Property.AGE, value="30")
+    f.make_article(title="Profile piece").people.add(person)
+    html = get(client, "person-detail", person).content.decode()
+    assert "Disputed" in header_html(html)
+    assert html.index("Profile piece") < html.index('class="fact-box"')
+
+
+def test_song_page_does_not_show_the_editors_note(client):
+    song = f.make_song(title="Echoes of You", note="Named only in seed 000.")
+    f.make_article(title="Soundtrack story").songs.add(song)
+    html = get(client, "song-detail", song).content.decode()
+    assert "seed 000" not in html
+    assert "Soundtrack story" in html
