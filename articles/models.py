@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -242,6 +242,57 @@ class ArticleQuerySet(models.QuerySet):
             deleted_at__isnull=True,
         )
 
+    def newest_first(self):
+        """Newest first with the primary key breaking ties, as keyset pages need."""
+        return self.order_by("-published_at", "-pk")
+
+    def older_than(self, published_at, pk):
+        """Articles after the card (published_at, pk) in ``newest_first`` order."""
+        return self.filter(
+            Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
+        )
+
+    def for_cards(self):
+        """What an article card shows and nothing more: never the body."""
+        return (
+            self.select_related("section", "lead_image")
+            .only(*CARD_FIELDS)
+            .prefetch_related(
+                Prefetch("bylines", Byline.objects.select_related("author")),
+                "lead_image__renditions",
+            )
+        )
+
+    def for_page(self):
+        """Everything the article page shows of the article's own rows.
+
+        The Sources list and the claims block are built from a few more queries
+        by ``articles.views.article_context``, so the page's count stays fixed.
+        """
+        return self.select_related("section", "lead_image").prefetch_related(
+            Prefetch("bylines", Byline.objects.select_related("author")),
+            "lead_image__renditions",
+            "tags",
+            "corrections",
+        )
+
+
+# The columns an article card reads (section and lead image come whole).
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "dek",
+    "kind",
+    "unconfirmed",
+    "published_at",
+    "section",
+    "lead_image",
+)
+
+
+
+# The rows published() can return, for partial indexes (it adds the time).
+LISTED = Q(status__in=["published", "scheduled"], deleted_at__isnull=True)
 
 
 class ArticleKind(models.TextChoices):
@@ -427,6 +478,23 @@ class Article(models.Model):
         ordering = ["-published_at", "-created_at"]
         indexes = [
             models.Index(fields=["status", "-published_at"]),
+            # Keyset lists and the home page's top stories walk these newest
+            # first and stop after a page; the conditions are published()'s.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=LISTED,
+                name="article_listed_newest",
+            ),
+            models.Index(
+                fields=["section", "-published_at", "-id"],
+                condition=LISTED,
+                name="article_section_newest",
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=LISTED & Q(is_top_story=True),
+                name="article_top_story_newest",
+            ),
             GinIndex(fields=["search_vector"], name="article_search_gin"),
         ]
         constraints = [

@@ -6,7 +6,7 @@ from django.utils.cache import patch_cache_control
 
 from articles import workflow
 from articles.models import Article
-from articles.views import article_context, for_article_page
+from articles.views import article_context
 
 PREVIEW_TEMPLATE = "admin/articles/history/article_preview.html"
 
@@ -22,7 +22,7 @@ def render_preview(request, article):
 
 def preview_article(queryset):
     """The one article of ``queryset`` with everything its page shows, or None."""
-    return for_article_page(queryset).first()
+    return queryset.for_page().first()
 
 
 def public_preview(request, token):

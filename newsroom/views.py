@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -11,8 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles import search
-from articles.models import Article, Section
-from articles.views import byline_rows, unpack_cards
+from articles.models import Article, Byline, Section
 
 PAGE_SIZE = 20
 
@@ -44,10 +44,10 @@ def search_view(request):
     articles = (
         search.search_articles(q, **filters)
         .select_related("section")
-        .annotate(byline_rows=byline_rows())
+        .prefetch_related(Prefetch("bylines", Byline.objects.select_related("author")))
     )
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = search.with_snippets(unpack_cards(page.object_list))
+    page.object_list = search.with_snippets(list(page.object_list))
     # One list serves the filter and the navigation (the layout's own is lazy).
     sections = list(Section.objects.only("name", "slug"))
     # Films, people and songs have no section, kind or date: filters narrow to
