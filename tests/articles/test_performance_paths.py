@@ -153,3 +153,43 @@ def test_bulk_load_rebuilds_the_search_index_when_it_drops_it(tmp_path, monkeypa
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_gin'"
         )
         assert "gin" in cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="EXPLAIN output is PostgreSQL's"
+)
+def test_list_queries_are_served_by_indexes_on_postgresql():
+    sections = [f.make_section() for _ in range(5)]
+    now = timezone.now()
+    states = [Article.Status.PUBLISHED] * 9 + [Article.Status.DRAFT]
+    Article.objects.bulk_create(
+        Article(
+            title=f"Filler {i}",
+            slug=f"filler-{i}",
+            body="<p>" + "words " * 200 + "</p>",
+            section=sections[i % 5],
+            status=states[i % 10],
+            published_at=now - dt.timedelta(minutes=i),
+            is_top_story=i % 97 == 0,
+        )
+        for i in range(4000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    published = Article.objects.published().for_cards().newest_first()
+    top = list(published.filter(is_top_story=True)[:3])
+    latest = published.exclude(pk__in=[a.pk for a in top])
+    last = latest[19]
+    queries = {
+        "top stories": published.filter(is_top_story=True)[:3],
+        "latest": latest[:21],
+        "older latest": latest.older_than(last.published_at, last.pk)[:21],
+        "section": published.filter(section=sections[2])[:21],
+        "older section": published.filter(section=sections[2]).older_than(
+            last.published_at, last.pk
+        )[:21],
+    }
+    for name, queryset in queries.items():
+        plan = queryset.explain()
+        assert "Seq Scan on articles_article" not in plan, f"{name}:\n{plan}"
+        assert "Index" in plan, f"{name}:\n{plan}"
