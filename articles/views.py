@@ -183,9 +183,15 @@ def article_context(article):
         return {"article": article}
     claims = asserted_claims(article)
     sources = sources_of(article, claims)
+    disputed = [claim for claim in claims if claim.disputes]
     return {
         "article": article,
         "claims": claims,
+        # Disputes lead the block; the rest fold away when there are many.
+        "disputed_claims": by_subject(disputed),
+        "settled_claims": by_subject([c for c in claims if not c.disputes]),
+        "disputed_count": len(disputed),
+        "settled_count": len(claims) - len(disputed),
         "sources": sources,
         "source_ids": {entry["source"].pk for entry in sources},
         "related": related_to(article),
@@ -246,6 +252,14 @@ def asserted_claims(article):
     return shown
 
 
+def by_subject(claims):
+    """``[{"subject", "claims"}]`` in first-seen order, for one heading a subject."""
+    groups = {}
+    for claim in claims:
+        groups.setdefault(claim.subject, []).append(claim)
+    return [{"subject": s, "claims": group} for s, group in groups.items()]
+
+
 def sources_of(article, claims=()):
     """The Sources list: cited sources in order, then sources of quotes and
     asserted claims that the citations missed, in one query for the first two.
@@ -281,7 +295,7 @@ def sources_of(article, claims=()):
     )
     entries = [(source, source.supports or "") for source in listed]
     for source, _ in entries:
-        if source.quoted_speaker == source.who:
+        if source.quoted_speaker and source.quoted_speaker in source.who:
             source.quoted_speaker = None
     seen = {source.pk for source, _ in entries}
     for claim in claims:

@@ -487,7 +487,7 @@ class ClaimAdmin(admin.ModelAdmin):
     def competing_claims(self, claim):
         if not claim.pk:
             return "—"
-        competitors = claim.competitors().for_display()
+        competitors = Claim.objects.competing_with(claim).for_display()
         if not competitors:
             return "None: no live claim contradicts this one."
         return format_html(
@@ -640,7 +640,7 @@ class ClaimAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         winner = get_object_or_404(Claim.objects.for_display(), pk=pk)
-        competitors = list(winner.competitors().for_display())
+        competitors = list(Claim.objects.competing_with(winner).for_display())
         if not competitors:
             self.message_user(
                 request,

@@ -237,6 +237,14 @@ class Essential:
         return None
 
 
+def essential(box, label, prop, fallback=""):
+    """The header line for ``prop``: its live fact, else the row's own field."""
+    fact = box.find(prop)
+    if fact is not None and not fact.live_values:
+        fact = None
+    return Essential(label=label, fact=fact, fallback=fallback)
+
+
 def film_essentials(film, box):
     """Title, status, release window and platform as the claims state them.
 
@@ -244,23 +252,16 @@ def film_essentials(film, box):
     never says "Not announced" while the fact box holds a disputed date.
     """
     Property = Claim.Property
-
-    def essential(label, prop, fallback):
-        fact = box.find(prop)
-        if fact is not None and not fact.live_values:
-            fact = None
-        return Essential(label=label, fact=fact, fallback=fallback)
-
+    release = film.release_display if film.release_date else ""
     rows = [
-        essential("Subtitle", Property.SUBTITLE, ""),
+        essential(box, "Subtitle", Property.SUBTITLE),
         essential(
-            "Status", Property.PRODUCTION_STATUS, film.get_production_status_display()
+            box,
+            "Status",
+            Property.PRODUCTION_STATUS,
+            film.get_production_status_display(),
         ),
-        essential(
-            "Release",
-            Property.RELEASE_WINDOW,
-            film.release_display if film.release_date else "",
-        ),
-        essential("Platform", Property.RELEASE_PLATFORM, film.distributor),
+        essential(box, "Release", Property.RELEASE_WINDOW, release),
+        essential(box, "Platform", Property.RELEASE_PLATFORM, film.distributor),
     ]
     return [row for row in rows if row.fact or row.fallback or row.label == "Release"]

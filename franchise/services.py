@@ -37,7 +37,7 @@ def resolve_dispute(winner, *, by, reason, loser_reason=""):
     Returns the denied claims; their ``articles`` are the coverage that may need
     a correction.
     """
-    losers = list(winner.competitors())
+    losers = list(Claim.objects.competing_with(winner))
     if not losers:
         raise ValidationError("This claim has no competing value to resolve.")
     set_claim_status(winner, Claim.Status.CONFIRMED, by=by, reason=reason)

@@ -8,7 +8,7 @@ from django.db.models import F, IntegerField, Prefetch, Q, Value
 from django.http import Http404
 from django.views.generic import DetailView
 
-from franchise.facts import fact_box, film_essentials
+from franchise.facts import essential, fact_box, film_essentials
 from franchise.models import Claim, Credit, Film, Franchise, Person, Song, Source
 
 COVERAGE_LIMIT = 12
@@ -92,6 +92,30 @@ class FranchiseDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        # Each film's status and release window as its claims state them, so
+        # the hub agrees with the film pages.
+        claims = Claim.objects.live().filter(
+            film__franchise=self.object,
+            property__in=[
+                Claim.Property.RELEASE_WINDOW,
+                Claim.Property.PRODUCTION_STATUS,
+            ],
+        )
+        by_film = {}
+        for claim in claims:
+            by_film.setdefault(claim.film_id, []).append(claim)
+        films = []
+        for film in self.object.films.all():
+            box = fact_box(by_film.get(film.pk, []))
+            films.append(
+                {
+                    "film": film,
+                    "release": essential(box, "Release", Claim.Property.RELEASE_WINDOW),
+                    "status": essential(
+                        box, "Status", Claim.Property.PRODUCTION_STATUS
+                    ),
+                }
+            )
         coverage = (
             article_model()
             .objects.published()
@@ -99,7 +123,7 @@ class FranchiseDetailView(DetailView):
             .select_related("section")
             .distinct()[:COVERAGE_LIMIT]
         )
-        return super().get_context_data(coverage=list(coverage), **kwargs)
+        return super().get_context_data(films=films, coverage=list(coverage), **kwargs)
 
 
 class FilmDetailView(DetailView):

@@ -1,19 +1,22 @@
-"""The fast paths of the public site: child rows read as JSON, lean search, bulk load."""
+"""The fast paths of the public site: plain prefetched reads, lean search, bulk load."""
 
 import datetime as dt
 import json
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import search
 from articles.management.commands import load_corpus
 from articles.models import Article, Correction
-from articles.views import for_article_page, related_to, unpack_article
+from articles.views import article_context, related_to
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def page_article(article):
     """The article as the article page loads it."""
-    return unpack_article(for_article_page(Article.objects.filter(pk=article.pk)).get())
+    return Article.objects.filter(pk=article.pk).for_page().get()
 
 
 def test_child_rows_come_back_as_the_database_stores_them(django_assert_num_queries):
@@ -43,22 +46,48 @@ def test_child_rows_come_back_as_the_database_stores_them(django_assert_num_quer
         assert corrections[1].get_absolute_url().endswith(f"#correction-{later.pk}")
 
 
-def test_nullable_relations_in_json_rows_stay_empty(django_assert_num_queries):
+def test_quotes_without_speaker_or_source_leave_the_sources_list_alone(
+    django_assert_num_queries,
+):
     article = f.make_article()
     f.make_quote(article, speaker=None, speaker_name="A fan", source=None)
     loaded = page_article(article)
+    # Claims (none, so no sources query), the Sources list, related articles.
+    with django_assert_num_queries(3):
+        context = article_context(loaded)
+    assert context["sources"] == [] and context["claims"] == []
+
+
+def test_card_queries_never_read_the_body(django_assert_num_queries):
+    f.make_article(body="<p>Long body</p>", lead_image=f.make_image())
+    with CaptureQueriesContext(connection) as queries:
+        [card] = Article.objects.published().for_cards()
+    article_query = queries[0]["sql"]
+    assert '"body"' not in article_query and '"search_vector"' not in article_query
     with django_assert_num_queries(0):
-        [quote] = loaded.quotes.all()
-        assert quote.speaker is None and quote.source is None
-        assert quote.speaker_display == "A fan"
-        assert list(loaded.films.all()) == []
+        assert card.section.name and card.lead_image.alt_text
+        assert list(card.bylines.all()) and list(card.lead_image.renditions.all()) == []
 
 
-def test_plain_article_page_runs_two_queries(client, django_assert_num_queries):
+def test_no_code_outside_tests_touches_private_queryset_caches():
+    root = Path(__file__).resolve().parents[2]
+    private = re.compile(r"_result_cache|_prefetch_done|_prefetched_objects_cache")
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("articles", "franchise", "newsroom", "bench")
+        for path in (root / folder).rglob("*.py")
+        if private.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_plain_article_page_runs_eight_queries(client, django_assert_num_queries):
     article = f.make_article()
     url = reverse("articles:detail", args=[article.section.slug, article.slug])
-    # Navigation and the article; nothing shares a tag or film, so no more.
-    with django_assert_num_queries(2):
+    client.get(url)  # warm the content-type cache
+    # Navigation; the article; bylines, tags, corrections; claims; the
+    # Sources list; related articles. No lead image, so no renditions.
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
@@ -124,3 +153,43 @@ def test_bulk_load_rebuilds_the_search_index_when_it_drops_it(tmp_path, monkeypa
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_gin'"
         )
         assert "gin" in cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="EXPLAIN output is PostgreSQL's"
+)
+def test_list_queries_are_served_by_indexes_on_postgresql():
+    sections = [f.make_section() for _ in range(5)]
+    now = timezone.now()
+    states = [Article.Status.PUBLISHED] * 9 + [Article.Status.DRAFT]
+    Article.objects.bulk_create(
+        Article(
+            title=f"Filler {i}",
+            slug=f"filler-{i}",
+            body="<p>" + "words " * 200 + "</p>",
+            section=sections[i % 5],
+            status=states[i % 10],
+            published_at=now - dt.timedelta(minutes=i),
+            is_top_story=i % 97 == 0,
+        )
+        for i in range(4000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    published = Article.objects.published().for_cards().newest_first()
+    top = list(published.filter(is_top_story=True)[:3])
+    latest = published.exclude(pk__in=[a.pk for a in top])
+    last = latest[19]
+    queries = {
+        "top stories": published.filter(is_top_story=True)[:3],
+        "latest": latest[:21],
+        "older latest": latest.older_than(last.published_at, last.pk)[:21],
+        "section": published.filter(section=sections[2])[:21],
+        "older section": published.filter(section=sections[2]).older_than(
+            last.published_at, last.pk
+        )[:21],
+    }
+    for name, queryset in queries.items():
+        plan = queryset.explain()
+        assert "Seq Scan on articles_article" not in plan, f"{name}:\n{plan}"
+        assert "Index" in plan, f"{name}:\n{plan}"

