@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from articles.models import Article, Byline, EditorialComment, Transition
-from articles.workflow import is_editor
+from articles.permissions import is_editor
 from franchise.models import Claim
 
 Status = Article.Status

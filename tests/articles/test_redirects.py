@@ -2,7 +2,7 @@ import pytest
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
 
-from articles import workflow
+from articles import services
 from articles.models import Article
 from articles.services import remember_old_url
 from tests import factories
@@ -45,12 +45,12 @@ def edit(client, article, **fields):
 
 def rename(client, article, editor, **fields):
     """Change a live article the only way there is: a new version, published."""
-    version = workflow.start_new_version(article, by=editor)
+    version = services.start_new_version(article, by=editor)
     edit(client, version, **fields)
     version = Article.objects.get(pk=version.pk)
-    workflow.submit_for_review(version, by=editor)
-    workflow.approve(version, by=editor)
-    return workflow.publish(version, by=editor)
+    services.submit_for_review(version, by=editor)
+    services.approve(version, by=editor)
+    return services.publish(version, by=editor)
 
 
 def test_live_article_cannot_be_renamed_in_place(client, editor):
