@@ -5,13 +5,9 @@ from django.urls import reverse
 from articles import revisions, services
 from articles.models import EditorialComment, Revision
 from tests import factories as f
+from tests.factories import draft_by
 
 pytestmark = pytest.mark.django_db
-
-
-def draft_by(user, **kw):
-    """A draft the user wrote."""
-    return f.make_article(published=False, created_by=user, **kw)
 
 
 def html(response):

@@ -10,15 +10,12 @@ from articles import preview, services
 from articles.models import Article, PreviewLink
 from franchise.models import Claim
 from tests import factories as f
+from tests.factories import draft_by
 
 pytestmark = pytest.mark.django_db
 
 BANNER = "Preview — not published"
 ROBOTS_META = '<meta name="robots" content="noindex, nofollow">'
-
-
-def draft_by(user, **kw):
-    return f.make_article(published=False, created_by=user, **kw)
 
 
 def link_url(link):

@@ -6,33 +6,9 @@ from articles import services
 from articles.models import Article
 from articles.services import remember_old_url
 from tests import factories
+from tests.factories import change_post
 
 pytestmark = pytest.mark.django_db
-
-
-def change_post(article, **fields):
-    """The POST the admin change form sends for an article without inline rows."""
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "dek": article.dek,
-        "body": article.body,
-        "kind": article.kind,
-        "section": article.section_id,
-        "tags": "",
-        "base_version": article.version,
-    }
-    for prefix in ("bylines", "citations", "quotes"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    data.update(fields)
-    return data
 
 
 def edit(client, article, **fields):

@@ -10,25 +10,10 @@ from django.db import connection
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, Byline, Transition
-from tests.factories import make_article, make_author
+from articles.models import Article, Transition
+from tests.factories import draft_by, in_state
 
 Status = Article.Status
-
-
-def draft_by(user, **kw):
-    kw.setdefault("kind", Article.Kind.FEATURE)  # no citation needed to publish
-    article = make_article(published=False, created_by=user, authors=[], **kw)
-    author = getattr(user, "author_profile", None) or make_author(user=user)
-    Byline.objects.create(article=article, author=author)
-    return article
-
-
-def in_state(status, user, **kw):
-    article = draft_by(user, **kw)
-    Article.objects.filter(pk=article.pk).update(status=status)
-    article.refresh_from_db()
-    return article
 
 
 @pytest.mark.django_db

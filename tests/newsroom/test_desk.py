@@ -12,6 +12,7 @@ from articles import services
 from articles.models import Article, EditorialComment
 from franchise.models import Claim
 from tests import factories
+from tests.factories import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +36,6 @@ def day_cell(html, day):
 def draft(**kw):
     kw.setdefault("kind", Article.Kind.FEATURE)
     return factories.make_article(published=False, **kw)
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def get(client, user, url=DESK, **params):
