@@ -75,8 +75,11 @@ def can_trash(user):
 
 
 def may(action, article):
-    """Whether the article's state lets ``action`` start from it."""
-    return article.status in ALLOWED_FROM[action]
+    """Whether the article's state lets ``action`` start from it.
+
+    Nothing moves in the trash: an article is restored before it goes anywhere.
+    """
+    return article.deleted_at is None and article.status in ALLOWED_FROM[action]
 
 
 # The editor's transitions, by the name the admin and the desk give their button.

@@ -51,7 +51,15 @@ def _checked(article, by, override_reason):
     return []
 
 
+def _not_trashed(article):
+    if article.deleted_at is not None:
+        raise ValidationError(
+            f"“{article.title}” is in the trash; restore it first."
+        )
+
+
 def _check_state(article, action):
+    _not_trashed(article)
     if not may(action, article):
         raise ValidationError(
             f"“{article.title}” is {article.get_status_display()}; "
@@ -308,6 +316,7 @@ def add_correction(article, *, by, text, kind=None):
     if not text.strip():
         raise ValidationError("Write the correction readers will see.")
     article = _lock(article)
+    _not_trashed(article)
     if article.status not in CORRECTABLE:
         raise ValidationError("Only a published article can carry a correction.")
     kind = kind or Correction.Kind.CORRECTION
@@ -335,6 +344,7 @@ def start_new_version(article, *, by):
     article = _lock(article)
     if article.draft_of_id:
         return article
+    _not_trashed(article)
     if article.status != Status.PUBLISHED:
         raise ValidationError(
             "Only a published article needs a new version; edit this one directly."
