@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import itertools
+import re
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -258,3 +259,8 @@ def change_post(article, **fields):
     }
     data.update(fields)
     return data
+
+
+def squash(text):
+    """Text with every run of whitespace as one space, as a reader sees it."""
+    return re.sub(r"\s+", " ", text).strip()
