@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
+from articles.admin import ACTION_FIELD
 from articles.models import Article, EditorialComment
 from franchise.models import Claim
 from tests import factories
@@ -330,8 +331,8 @@ def test_writer_desk_runs_a_constant_number_of_queries(
     fill_desk(count, editor, writer)
     client.force_login(writer)
     # Session, user, two for permissions; my drafts and my published pieces,
-    # each with their bylines.
-    with django_assert_num_queries(8):
+    # each with their bylines; the writer's author profile, for the buttons.
+    with django_assert_num_queries(9):
         response = client.get(DESK)
     assert response.status_code == 200
     assert f"My drafts ({count * 4})" in response.content.decode()
@@ -507,3 +508,54 @@ def test_calendar_escapes_a_hostile_date(client, editor):
     html = get(client, editor, CALENDAR, date="<script>alert(1)</script>")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
+
+
+# --- The desk's buttons: the article form's, from available_actions ---
+
+
+def desk_buttons(client, user, article):
+    """The (action, label) pairs the desk offers the user on the article's row."""
+    client.force_login(user)
+    response = client.get(DESK)
+    assert response.status_code == 200
+    rows = [
+        row
+        for name in ("my_drafts", "in_review", "approved")
+        for row in response.context.get(name, [])
+        if row.pk == article.pk
+    ]
+    return [name for row in rows[:1] for name, _ in row.actions]
+
+
+def test_the_desk_offers_a_writer_only_the_submit_their_draft_allows(
+    client, writer, editor
+):
+    article = draft(created_by=writer, authors=[factories.make_author(user=writer)])
+    assert desk_buttons(client, writer, article) == ["submit_for_review"]
+    html = client.get(DESK).content.decode()
+    assert ">Submit for review</button>" in html
+    assert ">Approve</button>" not in html
+
+
+def test_the_desk_offers_an_editor_the_review_steps(client, writer, editor):
+    article = draft(created_by=writer)
+    services.submit_for_review(article, by=writer)
+    assert desk_buttons(client, editor, article) == [
+        "approve",
+        "request_changes",
+    ]
+
+
+def test_a_desk_button_does_what_it_says(client, writer):
+    article = draft(created_by=writer)
+    client.force_login(writer)
+    html = client.get(DESK).content.decode()
+    action = f'action="{change_url(article)}"'
+    assert action in html
+    response = client.post(
+        change_url(article),
+        {ACTION_FIELD: "submit_for_review", "_selected_action": str(article.pk)},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
