@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import revisions, workflow
+from articles import permissions, revisions, services
+from articles.checks import PublishBlocked, publish_problems
 from articles.forms import ImageForm
 from articles.models import (
     Article,
@@ -222,43 +223,6 @@ def _asked(request, form_class):
     if "_confirm" in request.POST:
         return form_class(request.POST, prefix="workflow")
     return form_class(prefix="workflow")
-
-
-def workflow_buttons(article, user):
-    """The transitions this user may start on this article now (buttons only)."""
-    can_trash = user.is_active and user.has_perm("articles.delete_article")
-    if article.deleted_at:
-        return ["restore"] if can_trash else []
-    editor = workflow.is_editor(user)
-    own = editor or (
-        user.has_perm("articles.change_article") and workflow.is_own(article, user)
-    )
-    state = article.status
-    allowed = workflow.ALLOWED_FROM
-    names = []
-    if own and state in allowed[Action.SUBMIT]:
-        names.append("submit_for_review")
-    if editor:
-        names += [
-            name
-            for name, action in [
-                ("approve", Action.APPROVE),
-                ("request_changes", Action.REQUEST_CHANGES),
-                ("publish_now", Action.PUBLISH),
-                ("schedule", Action.SCHEDULE),
-                ("unpublish", Action.UNPUBLISH),
-                ("retract", Action.RETRACT),
-            ]
-            if state in allowed[action]
-            and not (name == "schedule" and article.draft_of_id)
-        ]
-        if state in {Status.PUBLISHED, Status.SCHEDULED}:
-            names.append("add_correction")
-    if own and state == Status.PUBLISHED and not article.draft_of_id:
-        names.append("start_new_version")
-    if can_trash:
-        names.append("move_to_trash")
-    return names
 
 
 def _pk(obj):
@@ -526,7 +490,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # A live article changes only through a new version; the trash is frozen.
         if obj.status in LIVE or obj.deleted_at:
             return False
-        return workflow.can_edit(obj, request.user)
+        return permissions.can_edit(obj, request.user)
 
     def get_actions(self, request, action_location=ON_LIST):
         actions = super().get_actions(request, action_location=action_location)
@@ -538,7 +502,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Live articles are read-only here; their address changes when a new
-        # version is published (workflow.publish keeps the old one redirecting).
+        # version is published (services.publish keeps the old one redirecting).
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -551,16 +515,20 @@ class ArticleAdmin(admin.ModelAdmin):
             Byline.objects.create(
                 article=article, author=profile_for(request.user), position=0
             )
-        workflow.record_save(article, by=request.user, created=not change)
+        services.record_save(article, by=request.user, created=not change)
 
-    def render_change_form(
-        self, request, context, add=False, change=False, form_url="", obj=None
-    ):
-        form = context["adminform"].form
-        if getattr(form, "stale", False):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        # A save refused as stale is kept here, on the save path: rendering the
+        # form never writes.
+        context = getattr(response, "context_data", None) or {}
+        form = getattr(context.get("adminform"), "form", None)
+        if request.method == "POST" and getattr(form, "stale", False):
             formsets = [inline.formset for inline in context["inline_admin_formsets"]]
-            context["conflict"] = self.keep_refused_save(request, obj, form, formsets)
-        return super().render_change_form(request, context, add, change, form_url, obj)
+            context["conflict"] = self.keep_refused_save(
+                request, context["original"], form, formsets
+            )
+        return response
 
     def keep_refused_save(self, request, obj, form, formsets):
         """Store a refused submission as a revision; say who saved meanwhile."""
@@ -602,7 +570,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def workflow_context(self, request, article):
         """What the change form shows about the article's place in the workflow."""
         buttons = []
-        for name in workflow_buttons(article, request.user):
+        for name in permissions.available_actions(article, request.user):
             label = getattr(type(self), name).short_description
             buttons.append((name, label))
         pending = None
@@ -624,7 +592,7 @@ class ArticleAdmin(admin.ModelAdmin):
     # Deleting: every admin path moves the article to the trash instead.
 
     def delete_model(self, request, obj):
-        workflow.trash(obj, by=request.user, reason="deleted in the admin")
+        services.trash(obj, by=request.user, reason="deleted in the admin")
 
     def delete_queryset(self, request, queryset):
         for article in queryset:
@@ -713,25 +681,29 @@ class ArticleAdmin(admin.ModelAdmin):
         form = _asked(request, OverrideForm)
         title = f"“{article}” does not pass the publish checks"
         if form.is_bound and not form.is_valid():
-            problems = workflow.publish_problems(article)
+            # No reason given: the service is not called, so the checks run here.
             return self.ask(
-                request, article, action, form, title=title, problems=problems
+                request,
+                article,
+                action,
+                form,
+                title=title,
+                problems=publish_problems(article),
             )
         reason = form.cleaned_data["override_reason"] if form.is_bound else ""
         try:
             result = service(article, by=request.user, override_reason=reason)
+        except PublishBlocked as blocked:
+            return self.ask(
+                request,
+                article,
+                action,
+                form,
+                title=title,
+                problems=blocked.problems,
+                submit="Override the checks",
+            )
         except ValidationError as error:
-            problems = workflow.publish_problems(article)
-            if problems and list(error.messages) == problems:
-                return self.ask(
-                    request,
-                    article,
-                    action,
-                    form,
-                    title=title,
-                    problems=problems,
-                    submit="Override the checks",
-                )
             self.refuse(request, error)
             return None
         note = " over the publish checks (reason logged)" if reason else ""
@@ -747,19 +719,19 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Submit for review", location=ON_FORM)
     def submit_for_review(self, request, queryset):
         self.run(
-            request, queryset.get(), "went to the editors", workflow.submit_for_review
+            request, queryset.get(), "went to the editors", services.submit_for_review
         )
 
     @admin.action(description="Approve", location=ON_FORM)
     def approve(self, request, queryset):
         return self.run_checked(
-            request, queryset, "approve", workflow.approve, "approved"
+            request, queryset, "approve", services.approve, "approved"
         )
 
     @admin.action(description="Request changes", location=ON_FORM)
     def request_changes(self, request, queryset):
         def call(article, user, data):
-            workflow.request_changes(article, by=user, comment=data["comment"])
+            services.request_changes(article, by=user, comment=data["comment"])
             return f"“{article}” went back to its writers with your comment."
 
         return self.run_with_form(
@@ -769,13 +741,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Publish now", location=ON_FORM)
     def publish_now(self, request, queryset):
         return self.run_checked(
-            request, queryset, "publish_now", workflow.publish, "is published"
+            request, queryset, "publish_now", services.publish, "is published"
         )
 
     @admin.action(description="Schedule", location=ON_FORM)
     def schedule(self, request, queryset):
         def call(article, user, data):
-            workflow.schedule(article, by=user, at=data["at"])
+            services.schedule(article, by=user, at=data["at"])
             return f"“{article}” is scheduled."
 
         return self.run_with_form(
@@ -785,7 +757,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Unpublish", location=ON_FORM)
     def unpublish(self, request, queryset):
         def call(article, user, data):
-            workflow.unpublish(article, by=user, reason=data["reason"])
+            services.unpublish(article, by=user, reason=data["reason"])
             return f"“{article}” is unpublished and back to draft."
 
         return self.run_with_form(
@@ -795,7 +767,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Retract", location=ON_FORM)
     def retract(self, request, queryset):
         def call(article, user, data):
-            workflow.retract(article, by=user, note=data["note"])
+            services.retract(article, by=user, note=data["note"])
             return f"“{article}” is retracted; its address shows your note."
 
         return self.run_with_form(
@@ -805,7 +777,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Add a correction", location=ON_FORM)
     def add_correction(self, request, queryset):
         def call(article, user, data):
-            workflow.add_correction(
+            services.add_correction(
                 article, by=user, text=data["text"], kind=data["kind"]
             )
             return f"The correction to “{article}” is published."
@@ -823,7 +795,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def start_new_version(self, request, queryset):
         article = queryset.get()
         try:
-            copy = workflow.start_new_version(article, by=request.user)
+            copy = services.start_new_version(article, by=request.user)
         except ValidationError as error:
             self.refuse(request, error)
             return None
@@ -840,12 +812,12 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Move to the trash", location=ON_FORM)
     def move_to_trash(self, request, queryset):
         article = queryset.get()
-        self.run(request, article, "is in the trash", workflow.trash)
+        self.run(request, article, "is in the trash", services.trash)
         return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
 
     @admin.action(description="Restore from the trash", location=ON_FORM)
     def restore(self, request, queryset):
-        self.run(request, queryset.get(), "is restored", workflow.restore_from_trash)
+        self.run(request, queryset.get(), "is restored", services.restore_from_trash)
 
     # Bulk actions: the service runs per article; each refusal is reported.
 
@@ -872,23 +844,23 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Submit selected articles for review")
     def submit_selected(self, request, queryset):
         self.run_each(
-            request, queryset, workflow.submit_for_review, "Submitted for review"
+            request, queryset, services.submit_for_review, "Submitted for review"
         )
 
     @admin.action(description="Approve selected articles")
     def approve_selected(self, request, queryset):
-        self.run_each(request, queryset, workflow.approve, "Approved")
+        self.run_each(request, queryset, services.approve, "Approved")
 
     @admin.action(description="Publish selected articles now")
     def publish_selected(self, request, queryset):
-        self.run_each(request, queryset, workflow.publish, "Published")
+        self.run_each(request, queryset, services.publish, "Published")
 
     @admin.action(description="Unpublish selected articles")
     def unpublish_selected(self, request, queryset):
         self.run_each(
             request,
             queryset,
-            workflow.unpublish,
+            services.unpublish,
             "Unpublished",
             reason="unpublished from the article list",
         )
@@ -896,12 +868,12 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Move selected articles to the trash")
     def trash_selected(self, request, queryset):
         self.run_each(
-            request, queryset, workflow.trash, "Moved to the trash", reason="bulk"
+            request, queryset, services.trash, "Moved to the trash", reason="bulk"
         )
 
     @admin.action(description="Restore selected articles from the trash")
     def restore_selected(self, request, queryset):
-        self.run_each(request, queryset, workflow.restore_from_trash, "Restored")
+        self.run_each(request, queryset, services.restore_from_trash, "Restored")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,8 +1,8 @@
 """Admin pages around an article: history, diff, restore, comments, previews.
 
 Each view is wrapped in ``admin.site.admin_view`` (see articles/admin_urls.py), so
-only active staff reach it; every change goes through the workflow and revision
-services, which check permissions and state themselves.
+only active staff reach it; every change goes through the transition, preview and
+revision services, which check permissions and state themselves.
 """
 
 from functools import wraps
@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles import revisions, workflow
+from articles import permissions, revisions, services
 from articles.models import (
     Article,
     AuthorProfile,
@@ -26,7 +26,13 @@ from articles.models import (
     Section,
     Transition,
 )
-from articles.preview import preview_article, render_preview
+from articles.preview import (
+    create_preview_link,
+    preview_article,
+    preview_token,
+    render_preview,
+    revoke_preview_link,
+)
 from franchise.models import Claim, Film, Person, Song, Source
 
 
@@ -86,7 +92,7 @@ def revision_list(request, pk):
             f"History of “{article.title}”",
             revisions=revision_rows,
             transitions=story.transitions.select_related("by").order_by("at", "id"),
-            can_restore=workflow.can_edit(story, request.user),
+            can_restore=permissions.can_edit(story, request.user),
         ),
     )
 
@@ -116,7 +122,7 @@ def revision_diff(request, pk, a, b):
             new=new,
             changes=changes,
             field_changes=[c for c in changes if c.field != "body"],
-            can_restore=workflow.can_edit(article.root, request.user),
+            can_restore=permissions.can_edit(article.root, request.user),
         ),
     )
 
@@ -129,7 +135,7 @@ def revision_restore(request, pk, number):
     story = article.root
     revision = get_object_or_404(story.revisions, number=number)
     # revisions.restore checks the state but not the person, so the view does.
-    if not workflow.can_edit(story, request.user):
+    if not permissions.can_edit(story, request.user):
         raise PermissionDenied("You cannot edit this article.")
     try:
         restored = revisions.restore(revision, by=request.user)
@@ -246,7 +252,7 @@ def comment_list(request, pk):
     article = _article(pk)
     if request.method == "POST":
         try:
-            workflow.add_comment(
+            services.add_comment(
                 article, by=request.user, text=request.POST.get("text", "")
             )
         except ValidationError as error:
@@ -269,8 +275,7 @@ def comment_list(request, pk):
             open_comments=[c for c in comments if not c.is_resolved],
             resolved_comments=[c for c in comments if c.is_resolved],
             changes_requested=_changes_requested(article),
-            can_comment=workflow.is_editor(request.user)
-            or workflow.is_own(article, request.user),
+            can_comment=permissions.can_comment(article, request.user),
         ),
     )
 
@@ -295,7 +300,7 @@ def comment_resolve(request, pk, comment_pk):
     comment = get_object_or_404(
         EditorialComment.objects.select_related("article"), pk=comment_pk, article=pk
     )
-    workflow.resolve_comment(comment, by=request.user)
+    services.resolve_comment(comment, by=request.user)
     messages.success(request, "Comment resolved.")
     return redirect("articles_admin:comments", pk)
 
@@ -314,7 +319,7 @@ def preview(request, pk):
 
 def preview_url(link):
     """The full address to send to someone without an account."""
-    return settings.SITE_URL + reverse("preview", args=[workflow.preview_token(link)])
+    return settings.SITE_URL + reverse("preview", args=[preview_token(link)])
 
 
 @viewer_required
@@ -334,8 +339,7 @@ def preview_link_list(request, pk):
             article,
             f"Preview links for “{article.title}”",
             links=links,
-            can_share=workflow.is_editor(request.user)
-            or workflow.is_own(article, request.user),
+            can_share=permissions.can_share(article, request.user),
         ),
     )
 
@@ -345,7 +349,7 @@ def _create_preview_link(request, article):
     try:
         if not days.strip().isdigit():
             raise ValidationError("Give the number of days, from 1 to 30.")
-        link = workflow.create_preview_link(
+        link = create_preview_link(
             article,
             by=request.user,
             days=int(days),
@@ -364,7 +368,7 @@ def preview_link_revoke(request, pk, link_pk):
     link = get_object_or_404(
         PreviewLink.objects.select_related("article"), pk=link_pk, article=pk
     )
-    workflow.revoke_preview_link(link, by=request.user)
+    revoke_preview_link(link, by=request.user)
     messages.success(request, "The link no longer opens.")
     return redirect("articles_admin:preview_links", pk)
 

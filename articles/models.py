@@ -412,7 +412,8 @@ class Article(models.Model):
     unconfirmed = models.BooleanField(
         default=False,
         help_text="Shows readers an 'Unconfirmed' label: required when the "
-        "article repeats rumours or disputed facts.",
+        "article repeats rumours or disputed facts. Rumour roundups always "
+        "carry it.",
     )
     retraction_note = models.TextField(
         blank=True,
@@ -542,6 +543,13 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         self.body = clean_html(self.body)
+        if self.kind == self.Kind.RUMOUR_ROUNDUP:
+            # A rumour roundup repeats unconfirmed reports by definition, claims
+            # linked or not: the label is part of the kind, not a choice.
+            self.unconfirmed = True
+            fields = kwargs.get("update_fields")
+            if fields is not None and "kind" in fields:
+                kwargs["update_fields"] = {*fields, "unconfirmed"}
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"title", "dek", "body"} & set(update_fields):

@@ -1,14 +1,73 @@
-"""Previews of unpublished articles: the public page, marked and kept out of indexes."""
+"""Previews of unpublished articles: signed links, and the public page they open,
+marked and kept out of indexes."""
 
+import datetime as dt
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from articles import workflow
-from articles.models import Article
+from articles.models import Article, PreviewLink
+from articles.permissions import can_share
 from articles.views import article_context
 
 PREVIEW_TEMPLATE = "admin/articles/history/article_preview.html"
+
+# Links ------------------------------------------------------------------------
+
+PREVIEW_SALT = "articles.preview-link"
+
+
+def create_preview_link(article, *, by, days=7, note=""):
+    """A link that shows the current draft to someone without an account."""
+    if not can_share(article, by):
+        raise PermissionDenied("Only the article's writers or an editor can share it.")
+    if not 1 <= days <= 30:
+        raise ValidationError("A preview link lasts between 1 and 30 days.")
+    return PreviewLink.objects.create(
+        article=article,
+        created_by=by,
+        note=note,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+
+
+def revoke_preview_link(link, *, by):
+    """Stop a preview link from opening, at once."""
+    if not can_share(link.article, by):
+        raise PermissionDenied("You cannot revoke this link.")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def preview_token(link):
+    """The signed value in a preview link's URL, the same every time it is shown.
+
+    No timestamp in the signature: expiry and revocation live on the row.
+    """
+    return signing.Signer(salt=PREVIEW_SALT).sign(link.token)
+
+
+def link_from_token(value):
+    """The active preview link a signed URL value points at, or None."""
+    try:
+        token = signing.Signer(salt=PREVIEW_SALT).unsign(value)
+    except signing.BadSignature:
+        return None
+    return (
+        PreviewLink.objects.active()
+        .select_related("article")
+        .filter(token=token)
+        .first()
+    )
+
+
+# The page ---------------------------------------------------------------------
 
 
 def render_preview(request, article):
@@ -27,7 +86,7 @@ def preview_article(queryset):
 
 def public_preview(request, token):
     """A signed preview link, opened by someone who may have no account."""
-    link = workflow.link_from_token(token)
+    link = link_from_token(token)
     article = None
     if link is not None:
         article = preview_article(

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.html import strip_tags
 
 from articles.models import Article, Byline, Citation, Quote, Revision
+from articles.permissions import can_edit
 
 FIELDS = [
     "title",
@@ -219,8 +220,6 @@ def restore(revision, *, by):
     A live story with a working copy is restored onto that copy, so readers
     keep the live version until an editor publishes.
     """
-    from articles.workflow import can_edit
-
     story = Article.objects.select_for_update().get(pk=revision.article_id)
     article = Article.objects.filter(draft_of=story).first() or story
     if not can_edit(article, by):

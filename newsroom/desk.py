@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from articles.admin import ACTION_FIELD, ArticleAdmin
 from articles.models import Article, Byline, EditorialComment, Transition
-from articles.workflow import is_editor
+from articles.permissions import available_actions, is_editor
 from franchise.models import Claim
 
 Status = Article.Status
@@ -203,7 +204,46 @@ def index(request):
             recently_published=recently_published(now),
             disputed=disputed_pending_claims(),
         )
+    context["action_field"] = ACTION_FIELD
+    for name in ROW_LISTS:
+        if name in context:
+            context[name] = with_actions(context[name], user)
     return TemplateResponse(request, "admin/desk/index.html", context)
+
+
+ROW_LISTS = [
+    "in_review",
+    "changes_requested",
+    "approved",
+    "scheduled",
+    "recently_published",
+    "my_drafts",
+    "my_published",
+]
+# The desk offers the next step; the trash and its way back stay in the admin.
+DESK_ACTIONS = {
+    "submit_for_review",
+    "approve",
+    "request_changes",
+    "publish_now",
+    "schedule",
+}
+
+
+def with_actions(rows, user):
+    """The rows, each with the (action, label) pairs the user may start from here.
+
+    The same ``available_actions`` as the article form's buttons, so the desk
+    never offers what the service would refuse.
+    """
+    rows = list(rows)
+    for article in rows:
+        article.actions = [
+            (name, getattr(ArticleAdmin, name).short_description)
+            for name in available_actions(article, user)
+            if name in DESK_ACTIONS
+        ]
+    return rows
 
 
 # --- Calendar ---

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -31,13 +31,17 @@ class SiteSitemap(Sitemap):
         return urlsplit(settings.SITE_URL).netloc
 
 
-def _live(prefix=""):
-    """A filter for published articles, reached from another model through prefix."""
-    return Q(
-        **{
-            f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}published_at__lte": timezone.now(),
-        }
+def _live(**link):
+    """The newest publication time among the published articles ``link`` reaches.
+
+    "Published" is ``Article.objects.published()``, the one definition: the
+    trash, retractions and future schedules stay out, past schedules count.
+    """
+    return Subquery(
+        Article.objects.published()
+        .filter(**link)
+        .order_by("-published_at")
+        .values("published_at")[:1]
     )
 
 
@@ -57,7 +61,7 @@ class ArticleSitemap(SiteSitemap):
 class SectionSitemap(SiteSitemap):
     def items(self):
         return Section.objects.annotate(
-            latest=Max("articles__published_at", filter=_live("articles__"))
+            latest=_live(section=OuterRef("pk"))
         ).order_by("position", "name")
 
     def lastmod(self, item):
@@ -70,7 +74,7 @@ class AuthorSitemap(SiteSitemap):
     def items(self):
         return (
             AuthorProfile.objects.annotate(
-                latest=Max("articles__published_at", filter=_live("articles__"))
+                latest=_live(bylines__author=OuterRef("pk"))
             )
             .filter(latest__isnull=False)
             .order_by("slug")

@@ -6,6 +6,7 @@ saved only when a value differs, so a second run changes nothing, not even
 """
 
 import contextlib
+import datetime as dt
 import html
 import io
 import random
@@ -15,13 +16,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import ValidationError
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError
-from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from articles import services
+from articles.images import make_renditions
 from articles.models import (
     Article,
     AuthorProfile,
@@ -30,6 +34,7 @@ from articles.models import (
     Image,
     Quote,
     Section,
+    Transition,
 )
 from articles.sanitize import clean_html
 from franchise import dates
@@ -155,9 +160,7 @@ class Loader:
 
     def __init__(self, data_dir=DATA_DIR):
         self.data_dir = Path(data_dir)
-        self.now = timezone.now()
         self.counts = Counter()
-        self.renditions = None
         self.refs = {}
 
     # -- helpers ---------------------------------------------------------------
@@ -543,6 +546,17 @@ class Loader:
             with self.entry(label):
                 self.load_account(label, row)
 
+        for label, row in self.entries(
+            data, "pages", {"url", "title", "content"}, key="url", required=["title"]
+        ):
+            with self.entry(label):
+                page = self.upsert(
+                    FlatPage,
+                    {"url": row["url"]},
+                    {"title": row["title"], "content": row.get("content", "")},
+                )
+                page.sites.add(Site.objects.get_current())
+
         article_fields = {
             "seed",
             "slug",
@@ -561,6 +575,9 @@ class Loader:
             "image",
             "body",
             "quotes",
+            "published",
+            "writer",
+            "editor",
         }
         for label, row in self.entries(
             data, "articles", article_fields, required=["title", "section", "body"]
@@ -612,6 +629,7 @@ class Loader:
             self.counts["accounts", "unchanged"] += 1
         if group and not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
+        self.remember(user, row["username"])
         if row.get("author"):
             self.load_author(row["author"], user=user)
 
@@ -634,18 +652,9 @@ class Loader:
             values,
             create_only={"file": file, "file_format": Image.Format.JPEG},
         )
-        self.make_renditions(image)
+        make_renditions(image)
         return image
 
-    def make_renditions(self, image):
-        try:
-            from articles.images import make_renditions
-        except ImportError:
-            # The renditions module may not exist yet; the original still serves.
-            self.renditions = False
-            return
-        make_renditions(image)
-        self.renditions = True
 
     def load_article(self, label, row):
         image = self.lead_image(label, row["image"]) if row.get("image") else None
@@ -659,14 +668,21 @@ class Loader:
             "is_top_story": bool(row.get("is_top_story", False)),
             "lead_image": image,
         }
-        # Publication time is the first load's; a re-run never moves it.
-        first_time = {
-            "status": Article.Status.PUBLISHED,
-            "published_at": self.now,
-            "first_published_at": self.now,
-        }
+        writer = self.ref(User, row.get("writer", "writer"), f"{label}: writer")
+        editor = self.ref(User, row.get("editor", "editor"), f"{label}: editor")
+        published = row.get("published")
+        if not isinstance(published, dt.datetime) or published.tzinfo is None:
+            raise DemoDataError(
+                f"{label}: 'published' must be a TOML date-time with an offset, "
+                "such as 2025-10-15T08:00:00Z"
+            )
+        new = not Article.objects.filter(slug=row["slug"]).exists()
+        # A new article starts as the writer's draft; the workflow below moves it.
         article = self.upsert(
-            Article, {"slug": row["slug"]}, values, create_only=first_time
+            Article,
+            {"slug": row["slug"]},
+            values,
+            create_only={"status": Article.Status.DRAFT, "created_by": writer},
         )
 
         authors = self.refs_list(AuthorProfile, row.get("authors", []), label)
@@ -714,6 +730,42 @@ class Loader:
                 raise DemoDataError(f"{where}: a quote needs a speaker and a source")
             self.upsert(Quote, {"article": article, "position": position}, values)
         article.quotes.filter(position__gte=len(quotes)).delete()
+        if new:
+            self.publish(label, article, writer, editor, published)
+
+    def publish(self, label, article, writer, editor, at):
+        """Take a new seed article through the newsroom's workflow, then date it.
+
+        The writer saves, submits; the editor approves and publishes, all
+        through the services, so the publish checks run and the article has its
+        revision and transitions. The services stamp today; the story happened
+        on the seed's date, so the record is moved back to it, in order.
+        """
+        try:
+            services.record_save(article, by=writer, created=True)
+            services.submit_for_review(article, by=writer)
+            services.approve(article, by=editor)
+            services.publish(article, by=editor)
+        except PermissionDenied as exc:
+            raise DemoDataError(f"{label}: the newsroom refused it: {exc}") from exc
+        except ValidationError as exc:
+            raise DemoDataError(
+                f"{label}: the newsroom refused it: {' '.join(exc.messages)}"
+            ) from exc
+        steps = Transition.objects.filter(article=article).order_by("at", "pk")
+        count = steps.count()
+        for i, step in enumerate(steps):
+            Transition.objects.filter(pk=step.pk).update(
+                at=at - dt.timedelta(hours=count - 1 - i)
+            )
+        started = at - dt.timedelta(hours=count - 1)
+        article.revisions.update(created_at=started)
+        Article.objects.filter(pk=article.pk).update(
+            created_at=started,
+            edited_at=at,
+            published_at=at,
+            first_published_at=at,
+        )
 
     # -- the run ---------------------------------------------------------------
 
@@ -743,8 +795,6 @@ class Loader:
             f"This run: {done['created']} created, {done['updated']} updated, "
             f"{done['unchanged']} unchanged.",
         ]
-        if self.renditions is False:
-            lines.append("Image renditions skipped: articles.images is not available.")
         return "\n".join(lines)
 
 

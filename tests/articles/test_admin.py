@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, AuthorProfile, Byline, Image
 from tests import factories
+from tests.factories import inline_management
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +16,6 @@ MAKERS = {
     "image": factories.make_image,
     "article": factories.make_article,
 }
-
-
-def inline_management(prefix, total=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def article_post(section, **fields):

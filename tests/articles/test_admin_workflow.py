@@ -12,35 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.admin import ACTION_FIELD
-from articles.models import Article, Byline, Correction, Revision, Transition
+from articles.models import Article, Correction, Revision, Transition
 from tests import factories
+from tests.factories import (
+    change_post,
+    change_url,
+    draft_by,
+    in_state,
+    inline_management,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
 CHANGELIST = "admin:articles_article_changelist"
-
-
-def draft_by(user, **kw):
-    kw.setdefault("kind", Article.Kind.FEATURE)  # no citation needed to publish
-    article = factories.make_article(published=False, created_by=user, authors=[], **kw)
-    author = getattr(user, "author_profile", None) or factories.make_author(user=user)
-    Byline.objects.create(article=article, author=author)
-    return article
-
-
-def in_state(status, user, **kw):
-    article = draft_by(user, **kw)
-    live = status in {Status.PUBLISHED, Status.SCHEDULED, Status.RETRACTED}
-    at = timezone.now() - dt.timedelta(hours=1) if live else None
-    Article.objects.filter(pk=article.pk).update(
-        status=status, published_at=at, first_published_at=at
-    )
-    article.refresh_from_db()
-    return article
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def press(client, article, action, **fields):
@@ -81,34 +65,6 @@ def actions_of(article):
         .order_by("at", "id")
         .values_list("action", flat=True)
     )
-
-
-def inline_management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def change_post(article, **fields):
-    """The POST the admin change form sends, as loaded at the article's version."""
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "dek": article.dek,
-        "body": article.body,
-        "kind": article.kind,
-        "section": article.section_id,
-        "tags": "",
-        "base_version": article.version,
-        **inline_management("bylines"),
-        **inline_management("citations"),
-        **inline_management("quotes"),
-    }
-    data.update(fields)
-    return data
 
 
 def logged_in(user):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from articles import workflow
+from articles import services
 from articles.models import Correction, Transition
 from tests.factories import make_article
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_correction_is_appended_bumps_updated_and_is_audited(editor):
     article = make_article(published_at=timezone.now() - dt.timedelta(days=1))
-    correction = workflow.add_correction(
+    correction = services.add_correction(
         article, by=editor, text="The sequel's subtitle is unconfirmed."
     )
     article.refresh_from_db()
@@ -28,19 +28,19 @@ def test_correction_is_appended_bumps_updated_and_is_audited(editor):
 def test_writer_cannot_add_a_correction(writer):
     article = make_article()
     with pytest.raises(PermissionDenied):
-        workflow.add_correction(article, by=writer, text="x")
+        services.add_correction(article, by=writer, text="x")
     assert not Correction.objects.exists()
 
 
 def test_drafts_cannot_be_corrected_and_empty_text_is_refused(editor):
     with pytest.raises(ValidationError, match="published"):
-        workflow.add_correction(make_article(published=False), by=editor, text="x")
+        services.add_correction(make_article(published=False), by=editor, text="x")
     with pytest.raises(ValidationError, match="Write the correction"):
-        workflow.add_correction(make_article(), by=editor, text="  ")
+        services.add_correction(make_article(), by=editor, text="  ")
 
 
 def test_corrections_on_unpublished_articles_are_not_public(editor):
     article = make_article()
-    workflow.add_correction(article, by=editor, text="Fixed a name.")
-    workflow.unpublish(article, by=editor)
+    services.add_correction(article, by=editor, text="Fixed a name.")
+    services.unpublish(article, by=editor)
     assert not Correction.objects.public().exists()

@@ -2,16 +2,12 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from articles import revisions, workflow
+from articles import revisions, services
 from articles.models import EditorialComment, Revision
 from tests import factories as f
+from tests.factories import draft_by
 
 pytestmark = pytest.mark.django_db
-
-
-def draft_by(user, **kw):
-    """A draft the user wrote."""
-    return f.make_article(published=False, created_by=user, **kw)
 
 
 def html(response):
@@ -98,8 +94,8 @@ def test_history_lists_revisions_newest_first_and_transitions_in_time_order(
     article = draft_by(writer, title="First headline")
     revisions.record(article, by=writer, note="first go")
     revised(article, writer, title="Second headline")
-    workflow.submit_for_review(article, by=writer)
-    workflow.request_changes(article, by=editor, comment="Name the source.")
+    services.submit_for_review(article, by=writer)
+    services.request_changes(article, by=editor, comment="Name the source.")
     client.force_login(writer)
 
     page = html(client.get(reverse("articles_admin:revisions", args=[article.pk])))
@@ -145,7 +141,7 @@ def test_compare_form_leads_to_the_diff(client, writer):
 def test_history_of_a_working_copy_is_the_live_articles_history(client, editor):
     live = f.make_article(title="Live story")
     revisions.record(live, by=editor, note="as published")
-    copy = workflow.start_new_version(live, by=editor)
+    copy = services.start_new_version(live, by=editor)
     client.force_login(editor)
 
     page = html(client.get(reverse("articles_admin:revisions", args=[copy.pk])))
@@ -326,7 +322,7 @@ def test_writer_cannot_restore_their_own_article_once_submitted(client, writer):
     article = draft_by(writer, title="Mine")
     revisions.record(article, by=writer)
     revised(article, writer, title="Mine, edited")
-    workflow.submit_for_review(article, by=writer)
+    services.submit_for_review(article, by=writer)
     client.force_login(writer)
 
     response = client.post(reverse("articles_admin:restore", args=[article.pk, 1]))
@@ -372,9 +368,9 @@ def test_writer_comments_on_their_draft_and_an_editor_resolves_it(
 
 def test_open_comments_come_before_resolved_ones(client, writer, editor):
     article = draft_by(writer)
-    first = workflow.add_comment(article, by=editor, text="Old point, dealt with")
-    workflow.add_comment(article, by=editor, text="Still open")
-    workflow.resolve_comment(first, by=writer)
+    first = services.add_comment(article, by=editor, text="Old point, dealt with")
+    services.add_comment(article, by=editor, text="Still open")
+    services.resolve_comment(first, by=writer)
     client.force_login(writer)
 
     page = html(client.get(reverse("articles_admin:comments", args=[article.pk])))
@@ -409,7 +405,7 @@ def test_writer_cannot_resolve_a_comment_on_another_writers_draft(
     client, writer, other_writer, editor
 ):
     article = draft_by(other_writer)
-    comment = workflow.add_comment(article, by=editor, text="Fix the dek")
+    comment = services.add_comment(article, by=editor, text="Fix the dek")
     client.force_login(writer)
 
     response = client.post(
@@ -423,7 +419,7 @@ def test_writer_cannot_resolve_a_comment_on_another_writers_draft(
 
 def test_a_comment_is_resolved_only_through_its_own_article(client, writer, editor):
     article, other = draft_by(writer), draft_by(writer)
-    comment = workflow.add_comment(article, by=editor, text="Fix the dek")
+    comment = services.add_comment(article, by=editor, text="Fix the dek")
     client.force_login(editor)
     response = client.post(
         reverse("articles_admin:resolve_comment", args=[other.pk, comment.pk])
@@ -435,8 +431,8 @@ def test_writer_sees_the_editors_request_for_changes_on_their_draft(
     client, writer, editor
 ):
     article = draft_by(writer)
-    workflow.submit_for_review(article, by=writer)
-    workflow.request_changes(article, by=editor, comment="Cite the phone call.")
+    services.submit_for_review(article, by=writer)
+    services.request_changes(article, by=editor, comment="Cite the phone call.")
     client.force_login(writer)
 
     page = html(client.get(reverse("articles_admin:comments", args=[article.pk])))
@@ -449,9 +445,9 @@ def test_the_request_for_changes_is_gone_once_the_draft_is_resubmitted(
     client, writer, editor
 ):
     article = draft_by(writer)
-    workflow.submit_for_review(article, by=writer)
-    workflow.request_changes(article, by=editor, comment="Cite the phone call.")
-    workflow.submit_for_review(article, by=writer)
+    services.submit_for_review(article, by=writer)
+    services.request_changes(article, by=editor, comment="Cite the phone call.")
+    services.submit_for_review(article, by=writer)
     client.force_login(writer)
 
     page = html(client.get(reverse("articles_admin:comments", args=[article.pk])))
@@ -461,7 +457,7 @@ def test_the_request_for_changes_is_gone_once_the_draft_is_resubmitted(
 
 def test_comment_text_is_escaped(client, writer):
     article = draft_by(writer)
-    workflow.add_comment(article, by=writer, text="<script>alert(1)</script>")
+    services.add_comment(article, by=writer, text="<script>alert(1)</script>")
     client.force_login(writer)
     page = html(client.get(reverse("articles_admin:comments", args=[article.pk])))
     assert "<script>alert(1)</script>" not in page

@@ -6,10 +6,11 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles import preview, services
 from articles.models import Article, PreviewLink
 from franchise.models import Claim
 from tests import factories as f
+from tests.factories import draft_by
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +18,8 @@ BANNER = "Preview — not published"
 ROBOTS_META = '<meta name="robots" content="noindex, nofollow">'
 
 
-def draft_by(user, **kw):
-    return f.make_article(published=False, created_by=user, **kw)
-
-
 def link_url(link):
-    return reverse("preview", args=[workflow.preview_token(link)])
+    return reverse("preview", args=[preview.preview_token(link)])
 
 
 def assert_private_and_unindexed(response):
@@ -61,7 +58,7 @@ def test_admin_preview_of_a_draft_shows_its_text_with_the_banner_and_noindex(
 
 def test_admin_preview_of_a_working_copy_shows_the_new_text(client, editor):
     live = f.make_article(body="<p>Live words.</p>")
-    copy = workflow.start_new_version(live, by=editor)
+    copy = services.start_new_version(live, by=editor)
     copy.body = "<p>Revised words.</p>"
     copy.save()
     client.force_login(editor)
@@ -122,7 +119,7 @@ def test_the_public_page_has_no_banner(client):
 
 def test_a_preview_link_opens_without_an_account(client, writer):
     article = draft_by(writer, body="<p>Embargoed words.</p>")
-    link = workflow.create_preview_link(article, by=writer, days=3)
+    link = preview.create_preview_link(article, by=writer, days=3)
 
     page = assert_private_and_unindexed(client.get(link_url(link)))
 
@@ -133,7 +130,7 @@ def test_the_public_address_of_a_draft_stays_hidden_while_its_link_works(
     client, writer
 ):
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer)
+    link = preview.create_preview_link(article, by=writer)
 
     assert client.get(article.get_absolute_url()).status_code == 404
     assert client.get(link_url(link)).status_code == 200
@@ -141,18 +138,18 @@ def test_the_public_address_of_a_draft_stays_hidden_while_its_link_works(
 
 def test_a_revoked_link_stops_working_at_once(client, writer):
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer)
+    link = preview.create_preview_link(article, by=writer)
     url = link_url(link)
     assert client.get(url).status_code == 200
 
-    workflow.revoke_preview_link(link, by=writer)
+    preview.revoke_preview_link(link, by=writer)
 
     assert client.get(url).status_code == 404
 
 
 def test_an_expired_link_stops_working(client, writer):
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer, days=1)
+    link = preview.create_preview_link(article, by=writer, days=1)
     url = link_url(link)
     PreviewLink.objects.filter(pk=link.pk).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1)
@@ -162,8 +159,8 @@ def test_an_expired_link_stops_working(client, writer):
 
 def test_forged_tokens_are_not_found(client, writer):
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer)
-    good = workflow.preview_token(link)
+    link = preview.create_preview_link(article, by=writer)
+    good = preview.preview_token(link)
     forged = [
         "nonsense",
         good[:-2] + ("AA" if not good.endswith("AA") else "BB"),
@@ -172,7 +169,7 @@ def test_forged_tokens_are_not_found(client, writer):
         # Signed right, but with another salt.
         signing.dumps(link.token, salt="something-else"),
         # Signed right, for a token that does not exist.
-        signing.dumps("no-such-token", salt=workflow.PREVIEW_SALT),
+        signing.dumps("no-such-token", salt=preview.PREVIEW_SALT),
     ]
     for value in forged:
         assert client.get(reverse("preview", args=[value])).status_code == 404, value
@@ -180,9 +177,9 @@ def test_forged_tokens_are_not_found(client, writer):
 
 def test_every_refusal_looks_the_same(client, writer):
     article = draft_by(writer)
-    revoked = workflow.create_preview_link(article, by=writer)
-    workflow.revoke_preview_link(revoked, by=writer)
-    expired = workflow.create_preview_link(article, by=writer)
+    revoked = preview.create_preview_link(article, by=writer)
+    preview.revoke_preview_link(revoked, by=writer)
+    expired = preview.create_preview_link(article, by=writer)
     PreviewLink.objects.filter(pk=expired.pk).update(
         expires_at=timezone.now() - dt.timedelta(days=1)
     )
@@ -199,14 +196,14 @@ def test_every_refusal_looks_the_same(client, writer):
 
 def test_a_link_to_an_article_in_the_trash_is_not_found(client, writer, editor):
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer)
-    workflow.trash(article, by=editor)
+    link = preview.create_preview_link(article, by=writer)
+    services.trash(article, by=editor)
     assert client.get(link_url(link)).status_code == 404
 
 
 def test_a_link_shows_the_current_text_not_the_text_when_shared(client, writer):
     article = draft_by(writer, body="<p>First draft.</p>")
-    link = workflow.create_preview_link(article, by=writer)
+    link = preview.create_preview_link(article, by=writer)
     article.body = "<p>Second draft.</p>"
     article.save()
     page = html_of(client.get(link_url(link)))
@@ -246,7 +243,7 @@ def test_the_preview_page_runs_a_fixed_number_of_queries(
     client, editor, django_assert_num_queries, count
 ):
     article = preview_of(count)
-    link = workflow.create_preview_link(article, by=editor)
+    link = preview.create_preview_link(article, by=editor)
     url = link_url(link)
     # The link, then what the public article page runs (see
     # test_article_page_runs_a_fixed_number_of_queries).
@@ -264,16 +261,16 @@ def test_preview_links_page_lists_links_with_their_full_address(
 ):
     settings.SITE_URL = "https://news.example"
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer, note="for the producer")
-    old = workflow.create_preview_link(article, by=writer, note="old one")
-    workflow.revoke_preview_link(old, by=writer)
+    link = preview.create_preview_link(article, by=writer, note="for the producer")
+    old = preview.create_preview_link(article, by=writer, note="old one")
+    preview.revoke_preview_link(old, by=writer)
     client.force_login(writer)
 
     page = html_of(
         client.get(reverse("articles_admin:preview_links", args=[article.pk]))
     )
 
-    token = workflow.preview_token(link)
+    token = preview.preview_token(link)
     assert f'value="https://news.example/preview/{token}/"' in page
     assert "for the producer" in page and "writer-fixture" in page
     assert "revoked" in page
@@ -297,7 +294,7 @@ def test_writer_creates_a_link_that_lasts_the_days_asked(client, writer):
     left = link.expires_at - timezone.now()
     assert dt.timedelta(days=2, hours=23) < left <= dt.timedelta(days=3)
     messages = [str(m) for m in response.context["messages"]]
-    assert any(workflow.preview_token(link) in m for m in messages)
+    assert any(preview.preview_token(link) in m for m in messages)
 
 
 @pytest.mark.parametrize("days", ["0", "31", "", "seven", "-2"])
@@ -328,7 +325,7 @@ def test_writer_cannot_share_another_writers_draft(client, writer, other_writer)
 
 def test_revoking_through_the_admin_stops_the_link(client, writer):
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer)
+    link = preview.create_preview_link(article, by=writer)
     client.force_login(writer)
 
     response = client.post(
@@ -346,7 +343,7 @@ def test_writer_cannot_revoke_a_link_to_another_writers_draft(
     client, writer, other_writer
 ):
     article = draft_by(other_writer)
-    link = workflow.create_preview_link(article, by=other_writer)
+    link = preview.create_preview_link(article, by=other_writer)
     client.force_login(writer)
     response = client.post(
         reverse("articles_admin:revoke_preview_link", args=[article.pk, link.pk])
@@ -358,7 +355,7 @@ def test_writer_cannot_revoke_a_link_to_another_writers_draft(
 
 def test_revoking_needs_a_post(client, writer):
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer)
+    link = preview.create_preview_link(article, by=writer)
     client.force_login(writer)
     response = client.get(
         reverse("articles_admin:revoke_preview_link", args=[article.pk, link.pk])
@@ -370,7 +367,7 @@ def test_revoking_needs_a_post(client, writer):
 
 def test_a_status_change_leaves_the_preview_page_unchanged_in_form(client, writer):
     article = draft_by(writer)
-    link = workflow.create_preview_link(article, by=writer)
-    workflow.submit_for_review(article, by=writer)
+    link = preview.create_preview_link(article, by=writer)
+    services.submit_for_review(article, by=writer)
     page = html_of(client.get(link_url(link)))
     assert Article.Status.IN_REVIEW.label in page

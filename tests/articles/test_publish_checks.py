@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from articles import workflow
+from articles import checks, services
 from articles.models import Article, Quote, Transition
 from franchise.models import Claim
 from tests.factories import (
@@ -27,7 +27,7 @@ def approved(**kw):
 
 
 def problems_of(article):
-    return workflow.publish_problems(article)
+    return checks.publish_problems(article)
 
 
 def test_a_clean_feature_has_no_problems():
@@ -96,7 +96,7 @@ def test_publishing_over_a_failed_check_is_refused_with_the_message(editor):
     article = approved()
     article.claims.add(make_claim(status=Claim.Status.DENIED))
     with pytest.raises(ValidationError) as refused:
-        workflow.publish(article, by=editor)
+        services.publish(article, by=editor)
     assert "denied claim" in " ".join(refused.value.messages)
     assert Article.objects.get(pk=article.pk).status == Status.APPROVED
     assert not Transition.objects.exists()
@@ -105,7 +105,7 @@ def test_publishing_over_a_failed_check_is_refused_with_the_message(editor):
 def test_editor_overrides_with_a_reason_and_the_audit_trail_keeps_it(editor):
     article = approved()
     article.claims.add(make_claim(status=Claim.Status.DENIED))
-    workflow.publish(article, by=editor, override_reason="Denial is itself the story.")
+    services.publish(article, by=editor, override_reason="Denial is itself the story.")
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
     entry = Transition.objects.get(action="publish")
@@ -117,7 +117,7 @@ def test_checks_also_run_at_approval(editor):
     article = approved(kind=Article.Kind.NEWS)
     Article.objects.filter(pk=article.pk).update(status=Status.IN_REVIEW)
     with pytest.raises(ValidationError, match="cite at least one source"):
-        workflow.approve(article, by=editor)
-    workflow.approve(article, by=editor, override_reason="Source is on file.")
+        services.approve(article, by=editor)
+    services.approve(article, by=editor, override_reason="Source is on file.")
     entry = Transition.objects.get(action="approve")
     assert entry.overridden_checks == ["News pieces must cite at least one source."]

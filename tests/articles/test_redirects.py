@@ -2,37 +2,13 @@ import pytest
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
 
-from articles import workflow
+from articles import services
 from articles.models import Article
 from articles.services import remember_old_url
 from tests import factories
+from tests.factories import change_post
 
 pytestmark = pytest.mark.django_db
-
-
-def change_post(article, **fields):
-    """The POST the admin change form sends for an article without inline rows."""
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "dek": article.dek,
-        "body": article.body,
-        "kind": article.kind,
-        "section": article.section_id,
-        "tags": "",
-        "base_version": article.version,
-    }
-    for prefix in ("bylines", "citations", "quotes"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    data.update(fields)
-    return data
 
 
 def edit(client, article, **fields):
@@ -45,12 +21,12 @@ def edit(client, article, **fields):
 
 def rename(client, article, editor, **fields):
     """Change a live article the only way there is: a new version, published."""
-    version = workflow.start_new_version(article, by=editor)
+    version = services.start_new_version(article, by=editor)
     edit(client, version, **fields)
     version = Article.objects.get(pk=version.pk)
-    workflow.submit_for_review(version, by=editor)
-    workflow.approve(version, by=editor)
-    return workflow.publish(version, by=editor)
+    services.submit_for_review(version, by=editor)
+    services.approve(version, by=editor)
+    return services.publish(version, by=editor)
 
 
 def test_live_article_cannot_be_renamed_in_place(client, editor):

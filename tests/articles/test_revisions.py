@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
-from articles import revisions, workflow
+from articles import revisions, services
 from articles.models import Article, Revision
 from tests.factories import (
     make_article,
@@ -126,7 +126,7 @@ def test_restore_onto_a_live_article_is_refused(editor):
 def test_restore_of_a_live_story_goes_onto_its_working_copy(editor):
     article = make_article(published=True, title="Live headline")
     first = revisions.record(article, by=editor)
-    version = workflow.start_new_version(article, by=editor)
+    version = services.start_new_version(article, by=editor)
     version.title = "Rewritten headline"
     version.save()
 

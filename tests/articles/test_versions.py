@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from articles import revisions, workflow
+from articles import preview, revisions, services
 from articles.models import Article, EditorialComment, PreviewLink, Transition
 from tests.factories import (
     make_article,
@@ -35,13 +35,13 @@ def live(writer):
 
 
 def through_review(version, writer, editor):
-    workflow.submit_for_review(version, by=writer)
-    workflow.approve(version, by=editor)
-    return workflow.publish(version, by=editor)
+    services.submit_for_review(version, by=writer)
+    services.approve(version, by=editor)
+    return services.publish(version, by=editor)
 
 
 def test_new_version_copies_everything_and_leaves_the_live_row_alone(live, writer):
-    version = workflow.start_new_version(live, by=writer)
+    version = services.start_new_version(live, by=writer)
 
     assert version.pk != live.pk
     assert version.draft_of == live
@@ -54,13 +54,13 @@ def test_new_version_copies_everything_and_leaves_the_live_row_alone(live, write
 
 
 def test_starting_twice_returns_the_same_pending_version(live, writer):
-    first = workflow.start_new_version(live, by=writer)
-    assert workflow.start_new_version(live, by=writer) == first
+    first = services.start_new_version(live, by=writer)
+    assert services.start_new_version(live, by=writer) == first
     assert Article.objects.filter(draft_of=live).count() == 1
 
 
 def test_editing_the_version_never_changes_what_readers_see(client, live, writer):
-    version = workflow.start_new_version(live, by=writer)
+    version = services.start_new_version(live, by=writer)
     version.title = "Sofia Carson confirms the sequel — and a new song"
     version.body = "<p>Rewritten.</p>"
     version.save()
@@ -76,7 +76,7 @@ def test_publishing_the_version_updates_the_live_article_in_place(
     client, live, writer, editor
 ):
     first_published = live.first_published_at
-    version = workflow.start_new_version(live, by=writer)
+    version = services.start_new_version(live, by=writer)
     version.title = "Sofia Carson confirms the sequel — and a new song"
     version.save()
     version.tags.set(["sequels", "soundtrack"])
@@ -105,9 +105,9 @@ def test_publishing_the_version_updates_the_live_article_in_place(
 
 
 def test_a_versions_moves_stay_with_it_until_published(live, writer, editor):
-    version = workflow.start_new_version(live, by=writer)
-    workflow.submit_for_review(version, by=writer)
-    workflow.request_changes(version, by=editor, comment="Source the song title.")
+    version = services.start_new_version(live, by=writer)
+    services.submit_for_review(version, by=writer)
+    services.request_changes(version, by=editor, comment="Source the song title.")
     entry = Transition.objects.get(article=version, action="request_changes")
     assert entry.on_new_version
     assert entry.reason == "Source the song title."
@@ -115,7 +115,7 @@ def test_a_versions_moves_stay_with_it_until_published(live, writer, editor):
 
 def test_a_new_address_on_publication_redirects_the_old_one(client, live, writer, editor):
     old_url = live.get_absolute_url()
-    version = workflow.start_new_version(live, by=writer)
+    version = services.start_new_version(live, by=writer)
     version.slug = "carson-confirms-sequel"
     version.save()
     through_review(version, writer, editor)
@@ -127,38 +127,38 @@ def test_a_new_address_on_publication_redirects_the_old_one(client, live, writer
 
 def test_version_cannot_take_another_articles_address(live, writer, editor):
     make_article(slug="taken")
-    version = workflow.start_new_version(live, by=writer)
+    version = services.start_new_version(live, by=writer)
     version.slug = "taken"
     version.save()
-    workflow.submit_for_review(version, by=writer)
-    workflow.approve(version, by=editor)
+    services.submit_for_review(version, by=writer)
+    services.approve(version, by=editor)
     with pytest.raises(ValidationError, match="already uses"):
-        workflow.publish(version, by=editor)
+        services.publish(version, by=editor)
     assert Article.objects.get(pk=live.pk).slug != "taken"
 
 
 def test_another_writer_cannot_start_a_version(live, other_writer):
     with pytest.raises(PermissionDenied):
-        workflow.start_new_version(live, by=other_writer)
+        services.start_new_version(live, by=other_writer)
 
 
 def test_only_published_articles_get_versions(writer):
     draft = make_article(published=False, created_by=writer)
     with pytest.raises(ValidationError, match="edit this one directly"):
-        workflow.start_new_version(draft, by=writer)
+        services.start_new_version(draft, by=writer)
 
 
 def test_versions_cannot_be_scheduled(live, writer, editor):
-    version = workflow.start_new_version(live, by=writer)
-    workflow.submit_for_review(version, by=writer)
-    workflow.approve(version, by=editor)
+    version = services.start_new_version(live, by=writer)
+    services.submit_for_review(version, by=writer)
+    services.approve(version, by=editor)
     with pytest.raises(ValidationError, match="published now"):
-        workflow.schedule(version, by=editor, at=timezone.now() + dt.timedelta(hours=1))
+        services.schedule(version, by=editor, at=timezone.now() + dt.timedelta(hours=1))
 
 
 def test_revisions_of_a_version_continue_the_storys_numbering(live, writer):
     revisions.record(live, by=writer)
-    version = workflow.start_new_version(live, by=writer)
+    version = services.start_new_version(live, by=writer)
     latest = revisions.record(version, by=writer)
     assert latest.article == live
     assert latest.number == 3  # live, the version's start, this save
@@ -167,27 +167,27 @@ def test_revisions_of_a_version_continue_the_storys_numbering(live, writer):
 class TestTrash:
     def test_trashed_article_disappears_and_comes_back(self, client, live, editor):
         url = live.get_absolute_url()
-        workflow.trash(live, by=editor, reason="Duplicate")
+        services.trash(live, by=editor, reason="Duplicate")
         assert client.get(url).status_code == 404
         assert not Article.objects.published().exists()
         assert Article.objects.trashed().get() == live
 
-        workflow.restore_from_trash(live, by=editor)
+        services.restore_from_trash(live, by=editor)
         assert client.get(url).status_code == 200
         actions = Transition.objects.filter(article=live).values_list("action", flat=True)
         assert {"delete", "restore"} <= set(actions)
 
     def test_writer_cannot_trash(self, live, writer):
         with pytest.raises(PermissionDenied):
-            workflow.trash(live, by=writer)
+            services.trash(live, by=writer)
         assert Article.objects.not_trashed().filter(pk=live.pk).exists()
 
 
 class TestComments:
     def test_writer_and_editor_comment_and_resolve(self, writer, editor):
         draft = make_article(published=False, created_by=writer)
-        comment = workflow.add_comment(draft, by=editor, text="Which interview?")
-        workflow.resolve_comment(comment, by=writer)
+        comment = services.add_comment(draft, by=editor, text="Which interview?")
+        services.resolve_comment(comment, by=writer)
         comment.refresh_from_db()
         assert comment.is_resolved
         assert comment.resolved_by == writer
@@ -195,43 +195,43 @@ class TestComments:
     def test_writer_cannot_comment_on_another_writers_draft(self, writer, other_writer):
         draft = make_article(published=False, created_by=other_writer, authors=[])
         with pytest.raises(PermissionDenied):
-            workflow.add_comment(draft, by=writer, text="Hi")
+            services.add_comment(draft, by=writer, text="Hi")
         assert not EditorialComment.objects.exists()
 
 
 class TestPreviewLinks:
     def test_link_opens_until_revoked(self, writer):
         draft = make_article(published=False, created_by=writer)
-        link = workflow.create_preview_link(draft, by=writer, days=2)
-        token = workflow.preview_token(link)
-        assert workflow.link_from_token(token) == link
-        workflow.revoke_preview_link(link, by=make_editor())
-        assert workflow.link_from_token(token) is None
+        link = preview.create_preview_link(draft, by=writer, days=2)
+        token = preview.preview_token(link)
+        assert preview.link_from_token(token) == link
+        preview.revoke_preview_link(link, by=make_editor())
+        assert preview.link_from_token(token) is None
 
     def test_expired_or_forged_links_do_not_open(self, writer):
         draft = make_article(published=False, created_by=writer)
-        link = workflow.create_preview_link(draft, by=writer)
+        link = preview.create_preview_link(draft, by=writer)
         PreviewLink.objects.filter(pk=link.pk).update(
             expires_at=timezone.now() - dt.timedelta(seconds=1)
         )
-        assert workflow.link_from_token(workflow.preview_token(link)) is None
-        assert workflow.link_from_token(link.token) is None  # unsigned
-        assert workflow.link_from_token("garbage:value") is None
+        assert preview.link_from_token(preview.preview_token(link)) is None
+        assert preview.link_from_token(link.token) is None  # unsigned
+        assert preview.link_from_token("garbage:value") is None
 
     def test_link_lifetime_is_bounded(self, writer):
         draft = make_article(published=False, created_by=writer)
         with pytest.raises(ValidationError):
-            workflow.create_preview_link(draft, by=writer, days=90)
+            preview.create_preview_link(draft, by=writer, days=90)
 
 
 def test_a_preview_link_has_one_stable_address(writer, monkeypatch):
     import django.core.signing
 
     draft = make_article(published=False, created_by=writer)
-    link = workflow.create_preview_link(draft, by=writer)
-    first = workflow.preview_token(link)
+    link = preview.create_preview_link(draft, by=writer)
+    first = preview.preview_token(link)
     # An hour later the page shows the same address to copy.
     later = django.core.signing.time.time() + 3600
     monkeypatch.setattr(django.core.signing.time, "time", lambda: later)
-    assert workflow.preview_token(link) == first
-    assert workflow.link_from_token(first) == link
+    assert preview.preview_token(link) == first
+    assert preview.link_from_token(first) == link

@@ -9,33 +9,18 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from articles import workflow
-from articles.models import Article, Byline, Transition
-from tests.factories import make_article, make_author
+from articles import services
+from articles.models import Article, Transition
+from tests.factories import draft_by, in_state
 
 Status = Article.Status
-
-
-def draft_by(user, **kw):
-    kw.setdefault("kind", Article.Kind.FEATURE)  # no citation needed to publish
-    article = make_article(published=False, created_by=user, authors=[], **kw)
-    author = getattr(user, "author_profile", None) or make_author(user=user)
-    Byline.objects.create(article=article, author=author)
-    return article
-
-
-def in_state(status, user, **kw):
-    article = draft_by(user, **kw)
-    Article.objects.filter(pk=article.pk).update(status=status)
-    article.refresh_from_db()
-    return article
 
 
 @pytest.mark.django_db
 class TestSubmit:
     def test_writer_submits_own_draft(self, writer):
         article = draft_by(writer)
-        workflow.submit_for_review(article, by=writer)
+        services.submit_for_review(article, by=writer)
         article.refresh_from_db()
         assert article.status == Status.IN_REVIEW
         entry = Transition.objects.get(article=article)
@@ -53,14 +38,14 @@ class TestSubmit:
         editor.save()
         article = draft_by(writer)
         with django_capture_on_commit_callbacks(execute=True):
-            workflow.submit_for_review(article, by=writer)
+            services.submit_for_review(article, by=writer)
         assert [m.to for m in mail.outbox] == [["ed@example.org"]]
         assert article.title in mail.outbox[0].subject
 
     def test_writer_cannot_submit_another_writers_draft(self, writer, other_writer):
         article = draft_by(other_writer)
         with pytest.raises(PermissionDenied):
-            workflow.submit_for_review(article, by=writer)
+            services.submit_for_review(article, by=writer)
         article.refresh_from_db()
         assert article.status == Status.DRAFT
         assert not Transition.objects.exists()
@@ -68,7 +53,7 @@ class TestSubmit:
     def test_article_in_review_cannot_be_submitted_again(self, writer):
         article = in_state(Status.IN_REVIEW, writer)
         with pytest.raises(ValidationError, match="in review"):
-            workflow.submit_for_review(article, by=writer)
+            services.submit_for_review(article, by=writer)
 
 
 @pytest.mark.django_db
@@ -76,14 +61,14 @@ class TestEditorsOnly:
     @pytest.mark.parametrize(
         "call",
         [
-            lambda a, u: workflow.approve(a, by=u),
-            lambda a, u: workflow.request_changes(a, by=u, comment="Fix it"),
-            lambda a, u: workflow.publish(a, by=u),
-            lambda a, u: workflow.schedule(
+            lambda a, u: services.approve(a, by=u),
+            lambda a, u: services.request_changes(a, by=u, comment="Fix it"),
+            lambda a, u: services.publish(a, by=u),
+            lambda a, u: services.schedule(
                 a, by=u, at=timezone.now() + dt.timedelta(days=1)
             ),
-            lambda a, u: workflow.unpublish(a, by=u),
-            lambda a, u: workflow.retract(a, by=u, note="Wrong"),
+            lambda a, u: services.unpublish(a, by=u),
+            lambda a, u: services.retract(a, by=u, note="Wrong"),
         ],
         ids=["approve", "request_changes", "publish", "schedule", "unpublish", "retract"],
     )
@@ -98,7 +83,7 @@ class TestEditorsOnly:
     def test_writer_cannot_publish_own_draft(self, writer):
         article = in_state(Status.APPROVED, writer)
         with pytest.raises(PermissionDenied):
-            workflow.publish(article, by=writer)
+            services.publish(article, by=writer)
         assert not Article.objects.published().exists()
 
 
@@ -106,7 +91,7 @@ class TestEditorsOnly:
 class TestFullLoop:
     def test_request_changes_returns_draft_with_comment(self, writer, editor):
         article = in_state(Status.IN_REVIEW, writer)
-        workflow.request_changes(article, by=editor, comment="  Source the date.  ")
+        services.request_changes(article, by=editor, comment="  Source the date.  ")
         article.refresh_from_db()
         assert article.status == Status.DRAFT
         assert Transition.objects.get().reason == "Source the date."
@@ -114,12 +99,12 @@ class TestFullLoop:
     def test_request_changes_needs_a_comment(self, writer, editor):
         article = in_state(Status.IN_REVIEW, writer)
         with pytest.raises(ValidationError, match="comment is required"):
-            workflow.request_changes(article, by=editor, comment="  ")
+            services.request_changes(article, by=editor, comment="  ")
 
     def test_approve_then_publish_sets_times_once(self, writer, editor):
         article = in_state(Status.IN_REVIEW, writer)
-        workflow.approve(article, by=editor)
-        workflow.publish(article, by=editor)
+        services.approve(article, by=editor)
+        services.publish(article, by=editor)
         article.refresh_from_db()
         assert article.status == Status.PUBLISHED
         assert article.first_published_at == article.published_at
@@ -133,24 +118,24 @@ class TestFullLoop:
     def test_cannot_publish_from_review_without_approval(self, writer, editor):
         article = in_state(Status.IN_REVIEW, writer)
         with pytest.raises(ValidationError):
-            workflow.publish(article, by=editor)
+            services.publish(article, by=editor)
 
     def test_unpublish_then_republish_marks_an_update(self, writer, editor):
         article = in_state(Status.APPROVED, writer)
-        workflow.publish(article, by=editor)
+        services.publish(article, by=editor)
         first = Article.objects.get(pk=article.pk).first_published_at
-        workflow.unpublish(article, by=editor, reason="Legal hold")
+        services.unpublish(article, by=editor, reason="Legal hold")
         assert not Article.objects.published().exists()
         Article.objects.filter(pk=article.pk).update(status=Status.APPROVED)
-        workflow.publish(article, by=editor)
+        services.publish(article, by=editor)
         article.refresh_from_db()
         assert article.first_published_at == first
         assert article.updated_at is not None
 
     def test_retract_keeps_url_public_with_note(self, writer, editor):
         article = in_state(Status.APPROVED, writer)
-        workflow.publish(article, by=editor)
-        workflow.retract(article, by=editor, note="The interview did not happen.")
+        services.publish(article, by=editor)
+        services.retract(article, by=editor, note="The interview did not happen.")
         article.refresh_from_db()
         assert article.status == Status.RETRACTED
         assert article.retraction_note == "The interview did not happen."
@@ -159,9 +144,9 @@ class TestFullLoop:
 
     def test_retraction_needs_a_note(self, writer, editor):
         article = in_state(Status.APPROVED, writer)
-        workflow.publish(article, by=editor)
+        services.publish(article, by=editor)
         with pytest.raises(ValidationError):
-            workflow.retract(article, by=editor, note="")
+            services.retract(article, by=editor, note="")
 
 
 @pytest.mark.django_db
@@ -169,7 +154,7 @@ class TestScheduling:
     def test_scheduled_article_is_invisible_until_its_time(self, writer, editor):
         article = in_state(Status.APPROVED, writer)
         at = timezone.now() + dt.timedelta(hours=2)
-        workflow.schedule(article, by=editor, at=at)
+        services.schedule(article, by=editor, at=at)
         assert not Article.objects.published().exists()
         assert not Article.objects.public().exists()
         # Time passes; no job has run, yet the query shows it.
@@ -181,15 +166,15 @@ class TestScheduling:
     def test_schedule_in_the_past_is_refused(self, writer, editor):
         article = in_state(Status.APPROVED, writer)
         with pytest.raises(ValidationError, match="future"):
-            workflow.schedule(
+            services.schedule(
                 article, by=editor, at=timezone.now() - dt.timedelta(minutes=1)
             )
 
     def test_command_publishes_due_articles_once(self, writer, editor):
         due = in_state(Status.APPROVED, writer)
         later = in_state(Status.APPROVED, writer)
-        workflow.schedule(due, by=editor, at=timezone.now() + dt.timedelta(hours=1))
-        workflow.schedule(later, by=editor, at=timezone.now() + dt.timedelta(days=1))
+        services.schedule(due, by=editor, at=timezone.now() + dt.timedelta(hours=1))
+        services.schedule(later, by=editor, at=timezone.now() + dt.timedelta(days=1))
         Article.objects.filter(pk=due.pk).update(
             published_at=timezone.now() - dt.timedelta(minutes=1)
         )
@@ -212,9 +197,9 @@ def test_a_run_overlapping_another_never_records_an_article_twice(
 ):
     articles = [in_state(Status.APPROVED, writer) for _ in range(3)]
     for article in articles:
-        workflow.schedule(article, by=editor, at=timezone.now() + dt.timedelta(hours=1))
+        services.schedule(article, by=editor, at=timezone.now() + dt.timedelta(hours=1))
     Article.objects.update(published_at=timezone.now() - dt.timedelta(minutes=1))
-    real_record = workflow._record
+    real_record = services._record
     nested = []
 
     def record_then_let_another_run_in(*args, **kwargs):
@@ -222,11 +207,11 @@ def test_a_run_overlapping_another_never_records_an_article_twice(
         if not nested:
             nested.append(None)
             # A second run starts after the first listed the due articles.
-            nested[0] = workflow.publish_due()
+            nested[0] = services.publish_due()
         return entry
 
-    monkeypatch.setattr(workflow, "_record", record_then_let_another_run_in)
-    first = workflow.publish_due()
+    monkeypatch.setattr(services, "_record", record_then_let_another_run_in)
+    first = services.publish_due()
     assert len(first) + len(nested[0]) == 3
     assert Transition.objects.filter(by=None, action="publish").count() == 3
 
@@ -242,7 +227,7 @@ def test_concurrent_runs_of_the_scheduled_publisher_record_each_article_once(
 ):
     articles = [in_state(Status.APPROVED, writer) for _ in range(5)]
     for article in articles:
-        workflow.schedule(article, by=editor, at=timezone.now() + dt.timedelta(hours=1))
+        services.schedule(article, by=editor, at=timezone.now() + dt.timedelta(hours=1))
     Article.objects.update(published_at=timezone.now() - dt.timedelta(minutes=1))
 
     barrier = threading.Barrier(2)
@@ -251,7 +236,7 @@ def test_concurrent_runs_of_the_scheduled_publisher_record_each_article_once(
     def run():
         try:
             barrier.wait(timeout=10)
-            results.append(len(workflow.publish_due()))
+            results.append(len(services.publish_due()))
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:

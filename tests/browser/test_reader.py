@@ -1,6 +1,5 @@
 """A reader walks the demo site in Chromium: home, the interview, the film page."""
 
-import re
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +7,7 @@ from django.core.management import call_command
 from articles.models import Article
 from franchise.models import Film
 from tests.browser.conftest import has_horizontal_scroll, serious_violations
+from tests.factories import squash
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,10 +16,6 @@ pytestmark = [
 ]
 
 WIDTHS = (390, 1280)
-
-
-def squash(text):
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def body_text(page):

@@ -1,6 +1,5 @@
 """An editor settles a dispute between the seed documents and corrects the coverage."""
 
-import re
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +9,7 @@ from franchise.models import Claim
 from franchise.services import set_claim_status
 from tests import factories
 from tests.browser.test_writer import PASSWORD, log_in
+from tests.factories import squash
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,10 +27,6 @@ CORRECTION = (
     "Devotion. Netflix has confirmed it is Echoes of Us."
 )
 OVERRIDE = "Quoting the old subtitle as a rumour we reported, on purpose."
-
-
-def squash(text):
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def log_in_demo(page, base_url, username):

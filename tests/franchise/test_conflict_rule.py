@@ -90,12 +90,12 @@ def test_variant_qualifiers_make_one_disputed_fact():
 
 
 def test_publish_check_sees_a_dispute_across_variant_qualifiers(editor):
-    from articles import workflow
+    from articles import checks
 
     _film, carson, _other = variant_qualifier_dispute()
     article = f.make_article(published=False, unconfirmed=False)
     article.claims.add(carson)
-    problems = workflow.publish_problems(article)
+    problems = checks.publish_problems(article)
     assert any("disputed" in p for p in problems)
 
 

@@ -4,7 +4,7 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from articles import workflow
+from articles import services
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def corrected(editor):
     article = make_article(
         title="Sequel dated", published_at=timezone.now() - dt.timedelta(days=1)
     )
-    correction = workflow.add_correction(
+    correction = services.add_correction(
         article, by=editor, text="The release window is disputed, not 2026."
     )
     return article, correction
@@ -35,18 +35,18 @@ def test_corrections_page_runs_a_constant_number_of_queries(
     client, editor, django_assert_num_queries
 ):
     for i in range(3):
-        workflow.add_correction(make_article(), by=editor, text=f"Fix {i}")
+        services.add_correction(make_article(), by=editor, text=f"Fix {i}")
     with django_assert_num_queries(3):
         client.get("/corrections/")
     for i in range(20):
-        workflow.add_correction(make_article(), by=editor, text=f"More {i}")
+        services.add_correction(make_article(), by=editor, text=f"More {i}")
     with django_assert_num_queries(3):
         client.get("/corrections/")
 
 
 def test_corrections_of_unpublished_articles_are_not_listed(client, corrected, editor):
     article, _ = corrected
-    workflow.unpublish(article, by=editor)
+    services.unpublish(article, by=editor)
     response = client.get("/corrections/")
     assert "The release window is disputed" not in response.text
 
@@ -64,7 +64,7 @@ def test_corrections_feed_parses_with_stable_ids(client, corrected):
 
 def test_hostile_correction_text_is_escaped(client, editor):
     article = make_article()
-    workflow.add_correction(article, by=editor, text="<script>alert(1)</script>")
+    services.add_correction(article, by=editor, text="<script>alert(1)</script>")
     response = client.get("/corrections/")
     assert "<script>alert(1)" not in response.text
     assert "&lt;script&gt;alert(1)" in response.text

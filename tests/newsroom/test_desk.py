@@ -8,10 +8,12 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles import services
+from articles.admin import ACTION_FIELD
 from articles.models import Article, EditorialComment
 from franchise.models import Claim
 from tests import factories
+from tests.factories import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +37,6 @@ def day_cell(html, day):
 def draft(**kw):
     kw.setdefault("kind", Article.Kind.FEATURE)
     return factories.make_article(published=False, **kw)
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def get(client, user, url=DESK, **params):
@@ -88,8 +86,8 @@ def test_in_review_lists_oldest_submission_first_with_writers(client, editor, wr
     author = factories.make_author(display_name="Jo Writer", user=writer)
     older = draft(title="Older piece", created_by=writer, authors=[author])
     newer = draft(title="Newer piece", created_by=writer)
-    workflow.submit_for_review(older, by=writer)
-    workflow.submit_for_review(newer, by=editor)
+    services.submit_for_review(older, by=writer)
+    services.submit_for_review(newer, by=editor)
     html = section(get(client, editor), "in-review")
     assert html.index("Older piece") < html.index("Newer piece")
     assert "Jo Writer" in html
@@ -99,8 +97,8 @@ def test_in_review_lists_oldest_submission_first_with_writers(client, editor, wr
 
 def test_in_review_marks_a_working_copy_of_a_live_article(client, editor):
     live = factories.make_article(title="Live story", kind=Article.Kind.FEATURE)
-    copy = workflow.start_new_version(live, by=editor)
-    workflow.submit_for_review(copy, by=editor)
+    copy = services.start_new_version(live, by=editor)
+    services.submit_for_review(copy, by=editor)
     html = section(get(client, editor), "in-review")
     assert f'href="{change_url(copy)}"' in html
     assert "new version of a live article" in html
@@ -108,14 +106,14 @@ def test_in_review_marks_a_working_copy_of_a_live_article(client, editor):
 
 def test_in_review_leaves_out_trashed_articles(client, editor):
     article = draft(title="Binned", status=Status.IN_REVIEW)
-    workflow.trash(article, by=editor)
+    services.trash(article, by=editor)
     assert "Binned" not in section(get(client, editor), "in-review")
 
 
 def test_changes_requested_shows_the_editors_comment(client, editor, writer):
     article = draft(title="Needs work", created_by=writer)
-    workflow.submit_for_review(article, by=writer)
-    workflow.request_changes(article, by=editor, comment="Check the release date.")
+    services.submit_for_review(article, by=writer)
+    services.request_changes(article, by=editor, comment="Check the release date.")
     draft(title="Untouched draft")
     html = section(get(client, editor), "changes-requested")
     assert "Needs work" in html
@@ -125,9 +123,9 @@ def test_changes_requested_shows_the_editors_comment(client, editor, writer):
 
 def test_changes_requested_forgets_an_article_once_resubmitted(client, editor, writer):
     article = draft(title="Fixed piece", created_by=writer)
-    workflow.submit_for_review(article, by=writer)
-    workflow.request_changes(article, by=editor, comment="Fix it.")
-    workflow.submit_for_review(article, by=writer)
+    services.submit_for_review(article, by=writer)
+    services.request_changes(article, by=editor, comment="Fix it.")
+    services.submit_for_review(article, by=writer)
     html = get(client, editor)
     assert "Fixed piece" not in section(html, "changes-requested")
     assert "Fixed piece" in section(html, "in-review")
@@ -135,9 +133,9 @@ def test_changes_requested_forgets_an_article_once_resubmitted(client, editor, w
 
 def test_changes_requested_on_a_working_copy_shows_the_comment(client, editor):
     live = factories.make_article(title="Live story", kind=Article.Kind.FEATURE)
-    copy = workflow.start_new_version(live, by=editor)
-    workflow.submit_for_review(copy, by=editor)
-    workflow.request_changes(copy, by=editor, comment="Shorter headline.")
+    copy = services.start_new_version(live, by=editor)
+    services.submit_for_review(copy, by=editor)
+    services.request_changes(copy, by=editor, comment="Shorter headline.")
     html = section(get(client, editor), "changes-requested")
     assert f'href="{change_url(copy)}"' in html
     assert "Shorter headline." in html
@@ -146,8 +144,8 @@ def test_changes_requested_on_a_working_copy_shows_the_comment(client, editor):
 
 def test_approved_lists_articles_ready_to_publish(client, editor):
     article = draft(title="Ready piece")
-    workflow.submit_for_review(article, by=editor)
-    workflow.approve(article, by=editor)
+    services.submit_for_review(article, by=editor)
+    services.approve(article, by=editor)
     draft(title="Still drafting")
     html = section(get(client, editor), "approved")
     assert "Ready piece" in html
@@ -205,7 +203,7 @@ def test_disputed_facts_ignores_disputes_only_published_articles_assert(client, 
     factories.make_article(title="Live piece").claims.add(first)
     trashed = draft(title="Binned piece")
     trashed.claims.add(first)
-    workflow.trash(trashed, by=editor)
+    services.trash(trashed, by=editor)
     html = section(get(client, editor), "disputed")
     assert "Again" not in html
     assert "No pending article asserts a disputed fact." in html
@@ -243,7 +241,7 @@ def test_writer_sees_only_their_own_drafts(client, writer, other_writer):
 
 def test_writer_does_not_see_the_editors_sections(client, writer, other_writer):
     article = draft(title="Other writer's submission", created_by=other_writer)
-    workflow.submit_for_review(article, by=other_writer)
+    services.submit_for_review(article, by=other_writer)
     html = get(client, writer)
     assert 'id="in-review"' not in html
     assert 'id="disputed"' not in html
@@ -252,12 +250,12 @@ def test_writer_does_not_see_the_editors_sections(client, writer, other_writer):
 
 def test_writer_sees_status_and_feedback_on_their_drafts(client, editor, writer):
     article = draft(title="My piece", created_by=writer)
-    workflow.submit_for_review(article, by=writer)
-    workflow.request_changes(article, by=editor, comment="Name the source.")
-    workflow.add_comment(article, by=editor, text="First note")
-    resolved = workflow.add_comment(article, by=editor, text="Second note")
-    workflow.add_comment(article, by=writer, text="Third note")
-    workflow.resolve_comment(resolved, by=writer)
+    services.submit_for_review(article, by=writer)
+    services.request_changes(article, by=editor, comment="Name the source.")
+    services.add_comment(article, by=editor, text="First note")
+    resolved = services.add_comment(article, by=editor, text="Second note")
+    services.add_comment(article, by=writer, text="Third note")
+    services.resolve_comment(resolved, by=writer)
     html = section(get(client, writer), "my-drafts")
     assert "Name the source." in html
     assert "<td>draft</td>" in html
@@ -287,15 +285,15 @@ def fill_desk(count, editor, writer):
     now = timezone.now()
     for i in range(count):
         submitted = draft(created_by=writer, authors=[author, factories.make_author()])
-        workflow.submit_for_review(submitted, by=writer)
+        services.submit_for_review(submitted, by=writer)
         sent_back = draft(created_by=writer, authors=[author])
         sent_back.claims.add(first if i % 2 else second)
-        workflow.submit_for_review(sent_back, by=writer)
-        workflow.request_changes(sent_back, by=editor, comment=f"Fix {i}")
-        workflow.add_comment(sent_back, by=editor, text="Note")
+        services.submit_for_review(sent_back, by=writer)
+        services.request_changes(sent_back, by=editor, comment=f"Fix {i}")
+        services.add_comment(sent_back, by=editor, text="Note")
         approved = draft(authors=[author])
-        workflow.submit_for_review(approved, by=editor)
-        workflow.approve(approved, by=editor)
+        services.submit_for_review(approved, by=editor)
+        services.approve(approved, by=editor)
         approved.claims.add(first)
         factories.make_article(
             status=Status.SCHEDULED,
@@ -333,8 +331,8 @@ def test_writer_desk_runs_a_constant_number_of_queries(
     fill_desk(count, editor, writer)
     client.force_login(writer)
     # Session, user, two for permissions; my drafts and my published pieces,
-    # each with their bylines.
-    with django_assert_num_queries(8):
+    # each with their bylines; the writer's author profile, for the buttons.
+    with django_assert_num_queries(9):
         response = client.get(DESK)
     assert response.status_code == 200
     assert f"My drafts ({count * 4})" in response.content.decode()
@@ -440,7 +438,7 @@ def test_calendar_labels_working_copies_as_new_versions(client, editor):
         planned_for=dt.date(2024, 3, 7),
         published_at=dt.datetime(2024, 3, 4, 9, tzinfo=dt.UTC),
     )
-    copy = workflow.start_new_version(live, by=editor)
+    copy = services.start_new_version(live, by=editor)
     html = get(client, editor, CALENDAR, view="week", date=WEEK_OF)
     cell = day_cell(html, "2024-03-07")
     assert "new version, planned, draft" in cell
@@ -450,7 +448,7 @@ def test_calendar_labels_working_copies_as_new_versions(client, editor):
 
 def test_calendar_leaves_out_trashed_articles(client, editor):
     article = draft(title="Binned plan", planned_for=dt.date(2024, 3, 5))
-    workflow.trash(article, by=editor)
+    services.trash(article, by=editor)
     html = get(client, editor, CALENDAR, view="week", date=WEEK_OF)
     assert "Binned plan" not in html
 
@@ -510,3 +508,54 @@ def test_calendar_escapes_a_hostile_date(client, editor):
     html = get(client, editor, CALENDAR, date="<script>alert(1)</script>")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
+
+
+# --- The desk's buttons: the article form's, from available_actions ---
+
+
+def desk_buttons(client, user, article):
+    """The (action, label) pairs the desk offers the user on the article's row."""
+    client.force_login(user)
+    response = client.get(DESK)
+    assert response.status_code == 200
+    rows = [
+        row
+        for name in ("my_drafts", "in_review", "approved")
+        for row in response.context.get(name, [])
+        if row.pk == article.pk
+    ]
+    return [name for row in rows[:1] for name, _ in row.actions]
+
+
+def test_the_desk_offers_a_writer_only_the_submit_their_draft_allows(
+    client, writer, editor
+):
+    article = draft(created_by=writer, authors=[factories.make_author(user=writer)])
+    assert desk_buttons(client, writer, article) == ["submit_for_review"]
+    html = client.get(DESK).content.decode()
+    assert ">Submit for review</button>" in html
+    assert ">Approve</button>" not in html
+
+
+def test_the_desk_offers_an_editor_the_review_steps(client, writer, editor):
+    article = draft(created_by=writer)
+    services.submit_for_review(article, by=writer)
+    assert desk_buttons(client, editor, article) == [
+        "approve",
+        "request_changes",
+    ]
+
+
+def test_a_desk_button_does_what_it_says(client, writer):
+    article = draft(created_by=writer)
+    client.force_login(writer)
+    html = client.get(DESK).content.decode()
+    action = f'action="{change_url(article)}"'
+    assert action in html
+    response = client.post(
+        change_url(article),
+        {ACTION_FIELD: "submit_for_review", "_selected_action": str(article.pk)},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW

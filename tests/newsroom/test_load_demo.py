@@ -1,10 +1,12 @@
 import html
 import importlib.util
 import io
+import re
 import shutil
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.flatpages.models import FlatPage
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
@@ -18,7 +20,9 @@ from articles.models import (
     Image,
     Quote,
     Rendition,
+    Revision,
     Section,
+    Transition,
 )
 from franchise.models import (
     Award,
@@ -82,6 +86,10 @@ SNAPSHOT_MODELS = [
     Article.songs.through,
     Tag,
     TaggedItem,
+    Transition,
+    Revision,
+    FlatPage,
+    FlatPage.sites.through,
     User,
     User.groups.through,
 ]
@@ -403,3 +411,123 @@ def test_broken_toml_names_the_file(db, data_copy):
     with pytest.raises(CommandError, match="articles.toml: not valid TOML"):
         call_command("load_demo", data_dir=data_copy, stdout=io.StringIO())
     assert not Person.objects.filter(slug="zz-person").exists()
+
+
+# Made through the product -------------------------------------------------------
+
+
+def test_seed_articles_went_through_the_workflow(db, demo):
+    for article in Article.objects.all():
+        steps = list(
+            Transition.objects.filter(article=article)
+            .order_by("at", "pk")
+            .values_list("action", "by__username")
+        )
+        assert steps == [
+            ("create", "writer"),
+            ("submit", "writer"),
+            ("approve", "editor"),
+            ("publish", "editor"),
+        ]
+        [revision] = article.revisions.all()
+        assert (revision.kind, revision.created_by.username) == (
+            Revision.Kind.SAVED,
+            "writer",
+        )
+        assert revision.data["title"] == article.title
+        assert article.created_by.username == "writer"
+
+
+def test_seed_articles_carry_the_dates_their_texts_give(db, demo):
+    interview = Article.objects.get(kind=Article.Kind.INTERVIEW)
+    feature = Article.objects.get(kind=Article.Kind.FEATURE)
+    assert (interview.published_at.year, interview.published_at.month) == (2025, 10)
+    assert interview.first_published_at == interview.published_at
+    # "Production wrapped in late 2025", release in 2026.
+    assert feature.published_at.year == 2026
+    for article in (interview, feature):
+        moments = [
+            t.at for t in Transition.objects.filter(article=article).order_by("pk")
+        ]
+        assert moments == sorted(moments)
+        assert moments[-1] == article.published_at
+        assert article.created_at <= moments[0]
+        assert article.revisions.get().created_at == article.created_at
+        assert article.edited_at == article.published_at
+
+
+def test_an_article_the_publish_checks_refuse_is_not_loaded(db, data_copy):
+    append(
+        data_copy / ARTICLES,
+        '\n[[articles]]\nslug = "zz-uncited"\ntitle = "ZZ"\nkind = "news"\n'
+        'section = "film"\nbody = "A news piece citing nothing."\n'
+        "published = 2025-11-01T09:00:00Z\n",
+    )
+    with pytest.raises(
+        CommandError,
+        match=r"articles\[zz-uncited\]: the newsroom refused it: "
+        r"News pieces must cite at least one source\.",
+    ):
+        call_command("load_demo", data_dir=data_copy, stdout=io.StringIO())
+    assert not Article.objects.filter(slug="zz-uncited").exists()
+
+
+def test_an_article_without_a_publication_date_is_named(db, data_copy):
+    append(
+        data_copy / ARTICLES,
+        '\n[[articles]]\nslug = "zz-undated"\ntitle = "ZZ"\nkind = "feature"\n'
+        'section = "film"\nbody = "A feature."\n',
+    )
+    with pytest.raises(CommandError, match=r"articles\[zz-undated\]: 'published'"):
+        call_command("load_demo", data_dir=data_copy, stdout=io.StringIO())
+
+
+# What readers see -----------------------------------------------------------------
+
+SEED = re.compile(r"\bseeds?\b", re.IGNORECASE)
+
+
+def reader_pages():
+    """Home, articles, standards pages and the knowledge-base pages.
+
+    Song pages are left to tests/franchise/test_demo_pages.py: a song's note is
+    for editors, and the song page stops showing it there.
+    """
+    yield "/"
+    for model in (Franchise, Film, Person, Article):
+        for obj in model.objects.all():
+            yield obj.get_absolute_url()
+    yield from FlatPage.objects.values_list("url", flat=True)
+
+
+def test_no_reader_page_mentions_the_seeds(db, demo, client):
+    pages = list(reader_pages())
+    assert len(pages) > 25
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = html.unescape(response.content.decode())
+        assert not SEED.search(text), (url, SEED.search(text))
+
+
+def test_seed_notes_stay_in_the_admin(db, demo):
+    notes = [c.note for c in Credit.objects.all()] + [s.note for s in Source.objects.all()]
+    assert any(SEED.search(note) for note in notes)
+
+
+def test_the_masthead_gives_no_address_it_does_not_have(db, demo, client):
+    page = client.get("/about/masthead/").content.decode()
+    assert "address on this page" not in page
+    assert "has no postal or email address" in page
+    for slug in ("demo-editor", "demo-writer", "pulsebeat-staff"):
+        url = f"/authors/{slug}/"
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200
+
+
+def test_the_corrections_policy_asks_for_no_report_it_cannot_receive(
+    db, demo, client
+):
+    page = client.get("/about/corrections-policy/").content.decode()
+    assert "write to the editors" not in page
+    assert "/corrections/" in page

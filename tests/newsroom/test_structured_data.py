@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from articles import workflow
+from articles import services
 from articles.models import Article, Byline, Rendition
 from franchise.dates import Precision
 from franchise.models import Credit, Film, Song
@@ -237,7 +237,7 @@ def test_og_tags_render_escaped_absolute_metadata_and_canonical():
 
 def test_article_json_ld_states_its_corrections_and_modified_time(editor):
     article = make_article(title="Sequel dated")
-    correction = workflow.add_correction(
+    correction = services.add_correction(
         article, by=editor, text="The release window is disputed."
     )
     data = structured_data.article_json_ld(loaded(article))

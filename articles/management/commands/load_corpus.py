@@ -7,13 +7,12 @@ import re
 import time
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchVectorField
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from articles import search
 from articles.models import (
     RESERVED_SLUGS,
     Article,
@@ -48,13 +47,6 @@ FIELDS = {
     "section": str,
     "sources": list,
 }
-# Fallback when articles/search.py is missing: the same weights, tags stripped.
-SEARCH_VECTOR_SQL = """
-    setweight(to_tsvector('english', coalesce(title, '')), 'A')
-    || setweight(to_tsvector('english', coalesce(dek, '')), 'B')
-    || setweight(to_tsvector('english',
-        regexp_replace(coalesce(body, ''), '<[^>]*>', ' ', 'g')), 'C')
-"""
 PARALLEL_SETTINGS = [
     "parallel_setup_cost = 0",
     "parallel_tuple_cost = 0",
@@ -361,18 +353,8 @@ def drop_gin_indexes(cursor):
 
 def index(pks):
     """Search index for the new rows, set-based and in parallel where possible."""
-    try:
-        from articles import search
-    except ImportError:
-        search = None
     if connection.vendor == "postgresql":
-        if search is not None and hasattr(search, "search_vector_expression"):
-            vector = search.search_vector_expression()
-        else:
-            # A constant expression: no input reaches this SQL.
-            vector = RawSQL(  # noqa: S611
-                SEARCH_VECTOR_SQL, [], output_field=SearchVectorField()
-            )
+        vector = search.search_vector_expression()
         with connection.cursor() as cursor:
             # One transaction: a crash loses the whole load, never half of it,
             # so waiting for the disk at commit buys nothing.
@@ -412,5 +394,5 @@ def index(pks):
                 cursor.execute(
                     f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
                 )
-    elif search is not None and hasattr(search, "rebuild_search_index"):
+    else:
         search.rebuild_search_index()

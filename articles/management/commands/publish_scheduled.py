@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.workflow import publish_due
+from articles.services import publish_due
 
 
 class Command(BaseCommand):

@@ -1,0 +1,127 @@
+"""Who may do what to an article: the one place screens and services ask."""
+
+from articles.models import Article, Transition
+
+Status = Article.Status
+Action = Transition.Action
+
+# Workflow permissions ---------------------------------------------------------
+
+# Which states each transition may start from.
+ALLOWED_FROM = {
+    Action.SUBMIT: {Status.DRAFT},
+    Action.REQUEST_CHANGES: {Status.IN_REVIEW, Status.APPROVED},
+    Action.APPROVE: {Status.IN_REVIEW},
+    Action.PUBLISH: {Status.APPROVED, Status.SCHEDULED},
+    Action.SCHEDULE: {Status.APPROVED},
+    Action.UNPUBLISH: {Status.PUBLISHED, Status.SCHEDULED},
+    Action.RETRACT: {Status.PUBLISHED},
+}
+# A correction is appended to an article readers can see (or soon will).
+CORRECTABLE = {Status.PUBLISHED, Status.SCHEDULED}
+
+
+def is_editor(user):
+    """Editors publish, approve and override; everyone else writes."""
+    return user.is_active and user.has_perm("articles.publish_article")
+
+
+def is_own(article, user):
+    """A writer's own article: they created it or carry its byline."""
+    if article.created_by_id == user.pk:
+        return True
+    profile = getattr(user, "author_profile", None)
+    if profile is None:
+        return False
+    # Read through bylines.all(): a page that prefetched them asks nothing more.
+    return any(byline.author_id == profile.pk for byline in article.bylines.all())
+
+
+def can_edit(article, user):
+    """Editors edit everything; writers only their own drafts."""
+    if not user.is_active or not user.has_perm("articles.change_article"):
+        return False
+    if article.deleted_at is not None:
+        return False
+    if is_editor(user):
+        return True
+    return article.status == Status.DRAFT and is_own(article, user)
+
+
+def can_work_on(article, user):
+    """An editor, or a writer of this article: may submit, revise and share it."""
+    return is_editor(user) or (
+        user.is_active
+        and user.has_perm("articles.change_article")
+        and is_own(article, user)
+    )
+
+
+def can_comment(article, user):
+    """Editors comment anywhere; writers on their own articles."""
+    if not (user.is_active and user.has_perm("articles.add_editorialcomment")):
+        return False
+    return is_editor(user) or is_own(article, user)
+
+
+def can_resolve_comment(comment, user):
+    return is_editor(user) or is_own(comment.article, user)
+
+
+def can_share(article, user):
+    """Who may make or revoke a preview link for the article."""
+    return is_editor(user) or is_own(article, user)
+
+
+def can_trash(user):
+    """Moving to the trash and back is an editor's call."""
+    return user.is_active and user.has_perm("articles.delete_article")
+
+
+def may(action, article):
+    """Whether the article's state lets ``action`` start from it.
+
+    Nothing moves in the trash: an article is restored before it goes anywhere.
+    """
+    return article.deleted_at is None and article.status in ALLOWED_FROM[action]
+
+
+# The editor's transitions, by the name the admin and the desk give their button.
+EDITOR_ACTIONS = [
+    ("approve", Action.APPROVE),
+    ("request_changes", Action.REQUEST_CHANGES),
+    ("publish_now", Action.PUBLISH),
+    ("schedule", Action.SCHEDULE),
+    ("unpublish", Action.UNPUBLISH),
+    ("retract", Action.RETRACT),
+]
+
+
+def available_actions(article, user):
+    """The actions this user may start on this article now, in button order.
+
+    Every screen with buttons reads this list, so a button is shown exactly
+    when its service would accept the user and the article's state.
+    """
+    if article.deleted_at:
+        return ["restore"] if can_trash(user) else []
+    editor = is_editor(user)
+    own = can_work_on(article, user)
+    names = []
+    if own and may(Action.SUBMIT, article):
+        names.append("submit_for_review")
+    if editor:
+        names += [
+            name
+            for name, action in EDITOR_ACTIONS
+            if may(action, article)
+            # A new version of a live article is published now, never scheduled.
+            and not (action == Action.SCHEDULE and article.draft_of_id)
+        ]
+        if article.status in CORRECTABLE:
+            names.append("add_correction")
+    if own and article.status == Status.PUBLISHED and not article.draft_of_id:
+        names.append("start_new_version")
+    if can_trash(user):
+        names.append("move_to_trash")
+    return names
