@@ -273,3 +273,9 @@ def change_post(article, **fields):
 def squash(text):
     """Text with every run of whitespace as one space, as a reader sees it."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+def html_section(html, anchor):
+    """The HTML of one <section>, found by the id of an element at its start."""
+    start = html.index(f'id="{anchor}"')
+    return html[start : html.index("</section>", start)]

@@ -26,11 +26,6 @@ DESK = "/admin/desk/"
 DISPUTED = "/admin/franchise/claim/disputed/"
 
 
-def section(html, anchor):
-    start = html.index(f'id="{anchor}"')
-    return html[start : html.index("</section>", start)]
-
-
 def variant_qualifier_dispute():
     """Two cast claims for one part, qualified with different case and spacing."""
     film = f.make_film(title="Purple Hearts 2")
@@ -66,7 +61,7 @@ def test_case_and_space_variant_qualifiers_show_one_dispute_to_editors_and_reade
     assert "Sofia Carson" in admin_html and "Someone Else" in admin_html
 
     # Editors: the desk lists the pending article's claim with one rival value.
-    desk_html = section(client.get(DESK).content.decode(), "disputed")
+    desk_html = f.html_section(client.get(DESK).content.decode(), "disputed")
     assert "Sofia Carson" in desk_html
     assert "1 competing value" in desk_html
     assert "Pending casting piece" in desk_html

@@ -22,12 +22,6 @@ CALENDAR = "/admin/desk/calendar/"
 Status = Article.Status
 
 
-def section(html, anchor):
-    """The HTML of one desk section, found by its heading's id."""
-    start = html.index(f'id="{anchor}"')
-    return html[start : html.index("</section>", start)]
-
-
 def day_cell(html, day):
     """The HTML of one calendar day cell."""
     start = html.index(f'id="day-{day}"')
@@ -88,7 +82,7 @@ def test_in_review_lists_oldest_submission_first_with_writers(client, editor, wr
     newer = draft(title="Newer piece", created_by=writer)
     services.submit_for_review(older, by=writer)
     services.submit_for_review(newer, by=editor)
-    html = section(get(client, editor), "in-review")
+    html = factories.html_section(get(client, editor), "in-review")
     assert html.index("Older piece") < html.index("Newer piece")
     assert "Jo Writer" in html
     assert f'href="{change_url(older)}"' in html
@@ -99,7 +93,7 @@ def test_in_review_marks_a_working_copy_of_a_live_article(client, editor):
     live = factories.make_article(title="Live story", kind=Article.Kind.FEATURE)
     copy = services.start_new_version(live, by=editor)
     services.submit_for_review(copy, by=editor)
-    html = section(get(client, editor), "in-review")
+    html = factories.html_section(get(client, editor), "in-review")
     assert f'href="{change_url(copy)}"' in html
     assert "new version of a live article" in html
 
@@ -107,7 +101,7 @@ def test_in_review_marks_a_working_copy_of_a_live_article(client, editor):
 def test_in_review_leaves_out_trashed_articles(client, editor):
     article = draft(title="Binned", status=Status.IN_REVIEW)
     services.trash(article, by=editor)
-    assert "Binned" not in section(get(client, editor), "in-review")
+    assert "Binned" not in factories.html_section(get(client, editor), "in-review")
 
 
 def test_changes_requested_shows_the_editors_comment(client, editor, writer):
@@ -115,7 +109,7 @@ def test_changes_requested_shows_the_editors_comment(client, editor, writer):
     services.submit_for_review(article, by=writer)
     services.request_changes(article, by=editor, comment="Check the release date.")
     draft(title="Untouched draft")
-    html = section(get(client, editor), "changes-requested")
+    html = factories.html_section(get(client, editor), "changes-requested")
     assert "Needs work" in html
     assert "Check the release date." in html
     assert "Untouched draft" not in html
@@ -127,8 +121,8 @@ def test_changes_requested_forgets_an_article_once_resubmitted(client, editor, w
     services.request_changes(article, by=editor, comment="Fix it.")
     services.submit_for_review(article, by=writer)
     html = get(client, editor)
-    assert "Fixed piece" not in section(html, "changes-requested")
-    assert "Fixed piece" in section(html, "in-review")
+    assert "Fixed piece" not in factories.html_section(html, "changes-requested")
+    assert "Fixed piece" in factories.html_section(html, "in-review")
 
 
 def test_changes_requested_on_a_working_copy_shows_the_comment(client, editor):
@@ -136,7 +130,7 @@ def test_changes_requested_on_a_working_copy_shows_the_comment(client, editor):
     copy = services.start_new_version(live, by=editor)
     services.submit_for_review(copy, by=editor)
     services.request_changes(copy, by=editor, comment="Shorter headline.")
-    html = section(get(client, editor), "changes-requested")
+    html = factories.html_section(get(client, editor), "changes-requested")
     assert f'href="{change_url(copy)}"' in html
     assert "Shorter headline." in html
     assert "[new version]" not in html
@@ -147,7 +141,7 @@ def test_approved_lists_articles_ready_to_publish(client, editor):
     services.submit_for_review(article, by=editor)
     services.approve(article, by=editor)
     draft(title="Still drafting")
-    html = section(get(client, editor), "approved")
+    html = factories.html_section(get(client, editor), "approved")
     assert "Ready piece" in html
     assert "Still drafting" not in html
 
@@ -162,7 +156,7 @@ def test_scheduled_lists_soonest_first_with_times(client, editor, settings):
     factories.make_article(
         title="Sooner one", status=Status.SCHEDULED, published_at=sooner
     )
-    html = section(get(client, editor), "scheduled")
+    html = factories.html_section(get(client, editor), "scheduled")
     assert html.index("Sooner one") < html.index("Later one")
     # 09:30 UTC is 10:30 in Paris in January.
     assert "Fri 2 Jan 2099, 10:30" in html
@@ -172,7 +166,7 @@ def test_recently_published_covers_the_last_seven_days(client, editor):
     now = timezone.now()
     factories.make_article(title="Fresh", published_at=now - dt.timedelta(days=2))
     factories.make_article(title="Stale", published_at=now - dt.timedelta(days=9))
-    html = section(get(client, editor), "recently-published")
+    html = factories.html_section(get(client, editor), "recently-published")
     assert "Fresh" in html
     assert "Stale" not in html
 
@@ -188,7 +182,7 @@ def test_disputed_facts_lists_a_dispute_asserted_by_a_pending_article(client, ed
     first, second = disputed_pair()
     article = draft(title="Pending rumour piece")
     article.claims.add(first)
-    html = section(get(client, editor), "disputed")
+    html = factories.html_section(get(client, editor), "disputed")
     assert "Again" in html
     assert "Home" not in html  # no pending article asserts the other value
     assert "1 competing value" in html
@@ -204,7 +198,7 @@ def test_disputed_facts_ignores_disputes_only_published_articles_assert(client, 
     trashed = draft(title="Binned piece")
     trashed.claims.add(first)
     services.trash(trashed, by=editor)
-    html = section(get(client, editor), "disputed")
+    html = factories.html_section(get(client, editor), "disputed")
     assert "Again" not in html
     assert "No pending article asserts a disputed fact." in html
 
@@ -212,14 +206,14 @@ def test_disputed_facts_ignores_disputes_only_published_articles_assert(client, 
 def test_disputed_facts_ignores_undisputed_claims(client, editor):
     claim = factories.make_claim(value="Undisputed subtitle")
     draft().claims.add(claim)
-    assert "Undisputed subtitle" not in section(get(client, editor), "disputed")
+    assert "Undisputed subtitle" not in factories.html_section(get(client, editor), "disputed")
 
 
 def test_disputed_facts_lists_only_pending_articles_for_the_claim(client, editor):
     first, _second = disputed_pair()
     draft(title="Pending one").claims.add(first)
     factories.make_article(title="Published one").claims.add(first)
-    html = section(get(client, editor), "disputed")
+    html = factories.html_section(get(client, editor), "disputed")
     assert "Pending one" in html
     assert "Published one" not in html
 
@@ -233,7 +227,7 @@ def test_writer_sees_only_their_own_drafts(client, writer, other_writer):
     draft(title="Bylined to me", authors=[bylined])
     draft(title="Someone else's", created_by=other_writer)
     html = get(client, writer)
-    mine = section(html, "my-drafts")
+    mine = factories.html_section(html, "my-drafts")
     assert "Created by me" in mine
     assert "Bylined to me" in mine
     assert "Someone else's" not in html
@@ -256,7 +250,7 @@ def test_writer_sees_status_and_feedback_on_their_drafts(client, editor, writer)
     resolved = services.add_comment(article, by=editor, text="Second note")
     services.add_comment(article, by=writer, text="Third note")
     services.resolve_comment(resolved, by=writer)
-    html = section(get(client, writer), "my-drafts")
+    html = factories.html_section(get(client, writer), "my-drafts")
     assert "Name the source." in html
     assert "<td>draft</td>" in html
     assert "<td>2</td>" in html
@@ -266,14 +260,14 @@ def test_writer_sees_status_and_feedback_on_their_drafts(client, editor, writer)
 def test_writer_sees_their_recently_published_pieces(client, writer, other_writer):
     factories.make_article(title="My live piece", created_by=writer)
     factories.make_article(title="Their live piece", created_by=other_writer)
-    html = section(get(client, writer), "my-published")
+    html = factories.html_section(get(client, writer), "my-published")
     assert "My live piece" in html
     assert "Their live piece" not in html
 
 
 def test_published_pieces_are_not_drafts(client, writer):
     factories.make_article(title="Already out", created_by=writer)
-    assert "Already out" not in section(get(client, writer), "my-drafts")
+    assert "Already out" not in factories.html_section(get(client, writer), "my-drafts")
 
 
 # --- Query counts ---
