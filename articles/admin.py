@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from articles import revisions, workflow
 from articles.forms import ImageForm
@@ -31,6 +31,7 @@ from articles.models import (
 )
 from articles.sanitize import clean_html
 from articles.widgets import TagAutocompleteWidget
+from franchise.locks import ShownRowAdmin
 
 Status = Article.Status
 Action = Transition.Action
@@ -65,7 +66,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
+class AuthorProfileAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["display_name", "role", "user"]
     list_select_related = ["user"]
     search_fields = ["display_name", "slug", "user__username"]
@@ -87,7 +88,7 @@ class RenditionInline(admin.TabularInline):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(ShownRowAdmin, admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "title", "credit", "width", "height", "created_at"]
     list_display_links = ["thumbnail", "title"]
@@ -931,6 +932,7 @@ class TransitionAdmin(ReadOnlyAdmin):
         "from_to",
         "by",
         "reason",
+        "changed",
         "overridden",
     ]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
@@ -948,6 +950,19 @@ class TransitionAdmin(ReadOnlyAdmin):
             f"{transition.get_from_status_display()} → "
             f"{transition.get_to_status_display()}"
         )
+
+    @admin.display(description="what changed")
+    def changed(self, transition):
+        """One line per field: name, old value → new value."""
+        lines = format_html_join(
+            "",
+            "<li>{}: “{}” → “{}”</li>",
+            (
+                (change["field"], change["old"], change["new"])
+                for change in transition.changes
+            ),
+        )
+        return format_html("<ul>{}</ul>", lines) if lines else "—"
 
     @admin.display(description="overridden checks")
     def overridden(self, transition):
