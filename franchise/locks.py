@@ -15,6 +15,7 @@ with the reasons), crafted POST (403), inline rows, delete and bulk delete.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 
 _rules = []
@@ -117,19 +118,30 @@ class ShownRowAdmin:
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return not reasons_for(request.user, obj)
+        return not self.lock_reasons(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        return not reasons_for(request.user, obj)
+        return not self.lock_reasons(request, obj)
+
+    def lock_reasons(self, request, obj):
+        """reasons_for(request.user, obj), asked once per row and request."""
+        if obj is None or obj.pk is None:
+            return []
+        key = (type(obj), obj.pk)
+        asked = request.__dict__.setdefault("shown_row_locks", {})
+        if key not in asked:
+            asked[key] = reasons_for(request.user, obj)
+        return asked[key]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             obj = self.get_object(request, object_id)
-            reasons = reasons_for(request.user, obj)
+            reasons = self.lock_reasons(request, obj)
             if reasons:
                 self.message_user(request, refusal(reasons), messages.WARNING)
+
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -149,6 +161,22 @@ class ShownRowAdmin:
             changes += formset_changes(formset)
         if changes:
             record(stored, by=request.user, changes=changes)
+
+    def delete_model(self, request, obj):
+        self._record_deletion(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self._record_deletion(request, obj)
+            super().delete_queryset(request, queryset)
+
+    def _record_deletion(self, request, obj):
+        if locked_by(obj):
+            label = obj._meta.verbose_name
+            changes = [{"field": label, "old": str(obj), "new": "deleted"}]
+            record(obj, by=request.user, changes=changes)
 
 
 class ShownRowInlineFormSet(BaseInlineFormSet):

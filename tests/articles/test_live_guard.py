@@ -395,6 +395,28 @@ def test_bulk_and_single_delete_of_shown_image_are_refused(client, writer):
     assert Image.objects.filter(pk=image.pk).exists()
 
 
+def test_editor_deletes_shown_credit_single_and_in_bulk_on_the_record(
+    client, editor, shown
+):
+    article = attach(factories.make_article(), shown)
+    other = factories.make_credit(film=shown["film"], note="second")
+    client.force_login(editor)
+
+    single = client.post(
+        reverse("admin:franchise_credit_delete", args=[shown["credit"].pk]),
+        {"post": "yes"},
+    )
+    bulk = client.post(
+        reverse("admin:franchise_credit_changelist"),
+        {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+    )
+
+    assert (single.status_code, bulk.status_code) == (302, 302)
+    assert not Credit.objects.exists()
+    entries = audit_entries().filter(article=article, by=editor)
+    assert [entry.changes[0]["new"] for entry in entries] == ["deleted", "deleted"]
+
+
 def test_rows_of_unpublished_drafts_and_trashed_articles_are_free(db):
     image = factories.make_image()
     factories.make_article(published=False, lead_image=image)
@@ -415,3 +437,19 @@ def test_songs_films_and_credits_of_a_live_article_are_locked(db):
     assert shown_by(credit) == ["Soundtrack news"]
     assert shown_by(credit.person) == ["Soundtrack news"]
     assert shown_by(other_film) == []
+
+
+@pytest.mark.parametrize("articles", [1, 4])
+def test_writer_read_only_page_asks_the_lock_once(
+    client, writer, articles, django_assert_num_queries
+):
+    source = factories.make_source()
+    for _ in range(articles):
+        factories.make_citation(factories.make_article(), source)
+    client.force_login(writer)
+    client.get(change_url(source))  # warm the session and permission caches
+
+    with django_assert_num_queries(7):
+        response = client.get(change_url(source))
+
+    assert "Used by a live article" in response.content.decode()
