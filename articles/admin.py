@@ -939,6 +939,9 @@ class TransitionAdmin(ReadOnlyAdmin):
     search_fields = ["article__title", "by__username"]
     list_select_related = ["article", "by"]
     date_hierarchy = "at"
+    # The entry's page shows the changed fields as lines, not as raw JSON.
+    exclude = ["changes"]
+    readonly_fields = ["changed"]
 
     @admin.display(description="article", ordering="article__title")
     def story(self, transition):

@@ -49,9 +49,12 @@ def reasons_for(user, obj):
 
 
 def record(obj, *, by, changes):
-    """Keep a change to a shown row on the record of every rule that shows it."""
-    for check, _exempt, recorder in _rules:
-        if recorder and check(obj):
+    """Keep a change to a shown row on the record of every rule that shows it.
+
+    Each recorder finds the pages showing ``obj`` itself (none: nothing kept).
+    """
+    for _check, _exempt, recorder in _rules:
+        if recorder:
             recorder(obj, by=by, changes=changes)
 
 
@@ -135,14 +138,16 @@ class ShownRowAdmin:
             asked[key] = reasons_for(request.user, obj)
         return asked[key]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            obj = self.get_object(request, object_id)
-            reasons = self.lock_reasons(request, obj)
-            if reasons:
-                self.message_user(request, refusal(reasons), messages.WARNING)
-
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        reasons = self.lock_reasons(request, obj)
+        if reasons and request.method == "GET":
+            # Why the form is read-only, on the page itself.
+            self.message_user(request, refusal(reasons), messages.WARNING)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     def save_model(self, request, obj, form, change):
         if change:
