@@ -193,7 +193,6 @@ def make_award(**kw):
     return Award.objects.create(**kw)
 
 
-
 class _FormReader(HTMLParser):
     """Collects what a browser would send for the admin's main change form."""
 
