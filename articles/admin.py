@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from articles import permissions, revisions, services
 from articles.checks import PublishBlocked, publish_problems
@@ -32,6 +32,7 @@ from articles.models import (
 )
 from articles.sanitize import clean_html
 from articles.widgets import TagAutocompleteWidget
+from franchise.locks import ShownRowAdmin
 
 Status = Article.Status
 Action = Transition.Action
@@ -66,7 +67,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
+class AuthorProfileAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["display_name", "role", "user"]
     list_select_related = ["user"]
     search_fields = ["display_name", "slug", "user__username"]
@@ -88,7 +89,7 @@ class RenditionInline(admin.TabularInline):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(ShownRowAdmin, admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "title", "credit", "width", "height", "created_at"]
     list_display_links = ["thumbnail", "title"]
@@ -903,12 +904,16 @@ class TransitionAdmin(ReadOnlyAdmin):
         "from_to",
         "by",
         "reason",
+        "changed",
         "overridden",
     ]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     search_fields = ["article__title", "by__username"]
     list_select_related = ["article", "by"]
     date_hierarchy = "at"
+    # The entry's page shows the changed fields as lines, not as raw JSON.
+    exclude = ["changes"]
+    readonly_fields = ["changed"]
 
     @admin.display(description="article", ordering="article__title")
     def story(self, transition):
@@ -920,6 +925,19 @@ class TransitionAdmin(ReadOnlyAdmin):
             f"{transition.get_from_status_display()} → "
             f"{transition.get_to_status_display()}"
         )
+
+    @admin.display(description="what changed")
+    def changed(self, transition):
+        """One line per field: name, old value → new value."""
+        lines = format_html_join(
+            "",
+            "<li>{}: “{}” → “{}”</li>",
+            (
+                (change["field"], change["old"], change["new"])
+                for change in transition.changes
+            ),
+        )
+        return format_html("<ul>{}</ul>", lines) if lines else "—"
 
     @admin.display(description="overridden checks")
     def overridden(self, transition):

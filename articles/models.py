@@ -717,6 +717,11 @@ class Transition(models.Model):
         blank=True,
         help_text="Publish checks an editor overrode, with the reason above.",
     )
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What changed: a list of {field, old, new}.",
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from franchise.locks import ShownRowAdmin, ShownRowInline
 from franchise.models import (
     Award,
     Character,
@@ -64,7 +65,7 @@ def describe_sources(sources):
     ) or format_html("<li>{}</li>", "no source")
 
 
-class ClaimInline(admin.StackedInline):
+class ClaimInline(ShownRowInline, admin.StackedInline):
     model = Claim
     fields = CLAIM_FIELDS
     autocomplete_fields = ["value_person", "sources"]
@@ -86,14 +87,14 @@ class SongClaimInline(ClaimInline):
     fk_name = "song"
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(ShownRowInline, admin.TabularInline):
     model = Credit
     fields = ["person", "job", "character", "billing_order", "status", "note"]
     autocomplete_fields = ["person", "character"]
     extra = 0
 
 
-class ReleaseInline(admin.TabularInline):
+class ReleaseInline(ShownRowInline, admin.TabularInline):
     model = Release
     fields = ["kind", "country", "date", "precision", "platform"]
     extra = 0
@@ -107,7 +108,7 @@ class FilmSongInline(admin.TabularInline):
     verbose_name_plural = "songs in this film"
 
 
-class AwardInline(admin.TabularInline):
+class AwardInline(ShownRowInline, admin.TabularInline):
     model = Award
     fields = ["name", "category", "year", "result"]
     extra = 0
@@ -121,7 +122,7 @@ class FranchiseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["title", "franchise", "format", "production_status", "release"]
     list_filter = ["production_status", "format", "franchise"]
     list_select_related = ["franchise"]
@@ -152,7 +153,7 @@ class FilmAdmin(admin.ModelAdmin):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["film", "kind", "country", "date_display", "platform"]
     list_filter = ["kind", "country"]
     list_select_related = ["film"]
@@ -165,7 +166,7 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["name", "born"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -173,7 +174,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Character)
-class CharacterAdmin(admin.ModelAdmin):
+class CharacterAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["name", "franchise"]
     list_filter = ["franchise"]
     list_select_related = ["franchise"]
@@ -182,7 +183,7 @@ class CharacterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["person", "job", "character", "film", "status", "billing_order"]
     list_filter = ["job", "status"]
     list_select_related = ["person", "character", "film"]
@@ -191,7 +192,7 @@ class CreditAdmin(admin.ModelAdmin):
 
 
 @admin.register(Song)
-class SongAdmin(admin.ModelAdmin):
+class SongAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["title", "status"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
@@ -201,7 +202,7 @@ class SongAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["song", "name", "category", "year", "result"]
     list_filter = ["result", "year"]
     list_select_related = ["song"]
@@ -210,7 +211,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = ["title", "kind", "who", "outlet", "date", "on_record"]
     list_filter = ["kind", "on_record"]
     list_select_related = ["speaker"]
@@ -342,7 +343,7 @@ def mark_as(status):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ShownRowAdmin, admin.ModelAdmin):
     list_display = [
         "subject",
         "property",

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import itertools
 import re
+from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -279,3 +280,72 @@ def html_section(html, anchor):
     """The HTML of one <section>, found by the id of an element at its start."""
     start = html.index(f'id="{anchor}"')
     return html[start : html.index("</section>", start)]
+class _FormReader(HTMLParser):
+    """Collects what a browser would send for the admin's main change form."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data = {}
+        self.in_form = False
+        self.select = None
+        self.option = None
+        self.textarea = None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id", "").endswith("_form"):
+            self.in_form = True
+        if not self.in_form or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self._add(name, attrs.get("value", "on"))
+            elif kind not in ("file", "submit", "button", "image", "reset"):
+                self._add(name, attrs.get("value", ""))
+        elif tag == "select" and name:
+            self.select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self.select and "selected" in attrs:
+            self._add(self.select, attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self._add(name, "")
+
+    def handle_data(self, text):
+        if self.textarea:
+            self.data[self.textarea][-1] += text
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            # Browsers drop the newline right after <textarea>.
+            value = self.data[self.textarea][-1]
+            self.data[self.textarea][-1] = value.removeprefix("\n")
+            self.textarea = None
+
+
+def admin_form_data(response, **changes):
+    """The POST a browser sends from an admin change form page, with ``changes``.
+
+    Reads the rendered form (fields, inline rows, management forms), so a test
+    sends exactly the payload the page would; a list value sets every value.
+    """
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    data = {
+        name: values if len(values) != 1 else values[0]
+        for name, values in reader.data.items()
+        if values or name in changes
+    }
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(changes)
+    return data
