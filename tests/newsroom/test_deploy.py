@@ -2,8 +2,11 @@
 
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,64 @@ def test_plain_http_is_redirected_and_https_carries_hsts(stack):
     assert "max-age=31536000" in hsts
     assert "includeSubDomains" in hsts
     assert "preload" in hsts
+
+
+# --- scripts/demo ------------------------------------------------------------------
+
+LINKED = ["manage.py", "newsroom", "articles", "franchise", "templates", ".venv"]
+LINKED += ["pyproject.toml", ".python-version"]
+
+
+def test_demo_on_another_port_writes_that_port_into_feed_links(tmp_path):
+    """PORT=8001 scripts/demo used to write localhost:8000 into every feed link."""
+    project = tmp_path / "project"
+    (project / "scripts").mkdir(parents=True)
+    # A copy of the scripts with the code linked in, so the demo writes its own
+    # .env and cannot see the developer's.
+    for name in ("demo", "_setup.sh"):
+        shutil.copy2(ROOT / "scripts" / name, project / "scripts" / name)
+    for name in LINKED:
+        if (ROOT / name).exists():
+            (project / name).symlink_to(ROOT / name)
+    port = local_stack.free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "PORT": str(port),
+        "DEBUG": "1",
+        "DATA_DIR": str(tmp_path / "data"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = open(tmp_path / "demo.log", "w")  # noqa: SIM115
+    demo = subprocess.Popen(
+        [str(project / "scripts" / "demo")],
+        env=env,
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        feed = wait_for(f"http://127.0.0.1:{port}/feeds/rss/", demo, timeout=300)
+    finally:
+        os.killpg(demo.pid, signal.SIGTERM)
+        demo.wait(timeout=30)
+        log.close()
+    assert f"http://127.0.0.1:{port}/" in feed, (tmp_path / "demo.log").read_text()
+    assert "localhost:8000" not in feed
+
+
+def wait_for(url, process, *, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"scripts/demo exited with {process.returncode}")
+        try:
+            status, _, body = local_stack.get(url, timeout=10)
+            if status == 200:
+                return body.decode()
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout}s")
