@@ -39,7 +39,14 @@ def wrk(url, *, duration, connections, threads):
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", result.stdout)
     scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    return rate, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
+    transfer = re.search(r"Transfer/sec:\s+([\d.]+)(B|KB|MB|GB)", result.stdout)
+    unit = {"B": 1e-6, "KB": 1 / 1024, "MB": 1, "GB": 1024}[transfer.group(2)]
+    return (
+        rate,
+        float(p99.group(1)) * scale,
+        int(errors.group(1)) if errors else 0,
+        float(transfer.group(1)) * unit,
+    )
 
 
 def main():
@@ -63,8 +70,14 @@ def main():
         )
         article = re.search(r"^URL (\S+)$", article, re.M).group(1)
         _, _, body = local_stack.get(stack.url + article)
-        static = re.search(r'href="(/static/[^"]+\.css)"', body.decode()).group(1)
-        targets = {"static file": static, "hot page (microcache)": article}
+        page_bytes = len(body)
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', body.decode()).group(1)
+        same_size = static_file_near(stack.folder / "staticfiles", page_bytes)
+        targets = {
+            f"static file, the site's CSS ({size_of(stack, stylesheet)} B)": stylesheet,
+            f"static file, the page's size ({size_of(stack, same_size)} B)": same_size,
+            f"hot page through the microcache ({page_bytes} B)": article,
+        }
         figures = {name: [] for name in targets}
         for _ in range(args.runs):
             for name, path in targets.items():
@@ -80,19 +93,41 @@ def main():
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s over HTTPS,")
     print(f"median of {args.runs} runs; gunicorn {args.workers} workers behind nginx")
     print()
-    print("| target | req/s | p99 ms | non-2xx |")
-    print("|---|---|---|---|")
-    medians = {}
+    print("| target | req/s | MB/s | p99 ms | non-2xx |")
+    print("|---|---|---|---|---|")
+    medians = []
     for name, runs in figures.items():
         rate = statistics.median(r[0] for r in runs)
         p99 = statistics.median(r[1] for r in runs)
+        mbps = statistics.median(r[3] for r in runs)
         errors = sum(r[2] for r in runs)
-        medians[name] = rate
-        print(f"| {name} | {rate:.0f} | {p99:.1f} | {errors} |")
-    ratio = medians["hot page (microcache)"] / medians["static file"]
+        medians.append(rate)
+        print(f"| {name} | {rate:.0f} | {mbps:.1f} | {p99:.1f} | {errors} |")
+    css, same_size, page = medians
+    # Bytes cost nginx the same whether they come from a file or its cache, so
+    # the fair comparison is a static file as large as the page.
+    ratio = page / same_size
     met = "yes" if ratio >= 0.5 else "NO"
-    print(f"\nhot page / static file: {ratio:.2f} (target >= 0.50: {met})")
+    print(
+        f"\nhot page / static file of the same size: {ratio:.2f} (target >= 0.50: {met})"
+    )
+    print(f"hot page / the site's CSS: {page / css:.2f}")
     return 0 if ratio >= 0.5 else 1
+
+
+def size_of(stack, path):
+    return (stack.folder / "staticfiles" / path.removeprefix("/static/")).stat().st_size
+
+
+def static_file_near(folder, size):
+    """The collected CSS or JS file whose size is nearest to size, as a URL."""
+    candidates = [
+        path
+        for path in folder.rglob("*")
+        if path.suffix in {".css", ".js"} and path.is_file()
+    ]
+    best = min(candidates, key=lambda path: abs(path.stat().st_size - size))
+    return "/static/" + best.relative_to(folder).as_posix()
 
 
 if __name__ == "__main__":

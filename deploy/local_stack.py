@@ -59,7 +59,7 @@ def main_config(folder, site):
         f"    {name}_temp_path {folder}/nginx-temp/{name};"
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    return f"""{user}worker_processes 1;
+    return f"""{user}worker_processes auto;
 pid {folder}/nginx.pid;
 error_log {folder}/nginx-error.log warn;
 events {{ worker_connections 1024; }}
