@@ -5,8 +5,12 @@ Everything tunable comes from the environment, like the Django settings.
 
 import os
 
-# PORT is what most hosts set; bind to every interface unless HOST says otherwise.
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
+# Loopback only by default: nginx (deploy/nginx.conf) in front is the way in and
+# serves /media/ and /static/. BIND names the whole address (0.0.0.0:8000,
+# unix:/run/newsroom.sock); otherwise HOST and PORT (what most hosts set).
+bind = os.environ.get("BIND") or (
+    f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+)
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Sync workers are fastest for short CPU-bound requests; put a buffering proxy
 # (nginx, a platform router) in front so slow clients cannot hold a worker.

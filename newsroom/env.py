@@ -127,3 +127,88 @@ def load_env_file(path):
                 f"{path}:{number}: expected KEY=VALUE, got {line!r}"
             )
         os.environ.setdefault(key, value.strip().strip("'\""))
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def parse_email_url(url):
+    """EMAIL_URL into a MAILERS entry: smtp://, smtps:// or console://.
+
+    smtp://user:password@host:587?tls=1 sends with STARTTLS, smtps://…:465 over
+    TLS from the first byte; console:// prints mail (development). User and
+    password are percent-decoded, so an @ in a password is written %40.
+    """
+    if not url:
+        return {"BACKEND": CONSOLE_BACKEND}
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return {"BACKEND": CONSOLE_BACKEND}
+    if scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL scheme {parts.scheme!r} is not supported; use "
+            "smtp://user:password@host:587?tls=1, smtps://user:password@host:465 "
+            "or console://."
+        )
+    if not parts.hostname:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL={_hide_password(parts)!r} names no mail server, "
+            "e.g. smtp://user:password@mail.example.com:587?tls=1"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL={_hide_password(parts)!r} has a bad port."
+        ) from None
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = set(query) - {"tls", "ssl", "timeout"}
+    if unknown:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL has unknown options {', '.join(sorted(unknown))}; "
+            "the options are tls=1, ssl=1 and timeout=seconds."
+        )
+    options = {
+        "host": parts.hostname,
+        "port": port or (465 if scheme == "smtps" else 25),
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_tls": _email_flag(query, "tls"),
+        "use_ssl": scheme == "smtps" or _email_flag(query, "ssl"),
+    }
+    if options["use_tls"] and options["use_ssl"]:
+        raise ImproperlyConfigured(
+            "EMAIL_URL cannot use both STARTTLS (tls=1) and implicit TLS "
+            "(smtps:// or ssl=1); pick one."
+        )
+    if "timeout" in query:
+        raw = query["timeout"][-1]
+        try:
+            options["timeout"] = int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"EMAIL_URL timeout={raw!r} is not a whole number of seconds."
+            ) from None
+    return {"BACKEND": SMTP_BACKEND, "OPTIONS": options}
+
+
+def _email_flag(query, name):
+    raw = query.get(name, ["0"])[-1].strip().lower()
+    if raw in TRUE:
+        return True
+    if raw in FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"EMAIL_URL {name}={raw!r} is not a boolean; use 1 or 0."
+    )
+
+
+def _hide_password(parts):
+    """The URL for an error message, without the password in it."""
+    netloc = parts.netloc.rpartition("@")
+    if netloc[1] and ":" in netloc[0]:
+        user = netloc[0].split(":", 1)[0]
+        return parts._replace(netloc=f"{user}:***@{netloc[2]}").geturl()
+    return parts.geturl()

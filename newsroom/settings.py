@@ -14,6 +14,7 @@ from newsroom.env import (
     load_env_file,
     parse_cache_url,
     parse_database_url,
+    parse_email_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RejectNullBytesMiddleware",
+    # 503 with Retry-After instead of a 500 while the database is unreachable.
+    "newsroom.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CSP: a stored page is replayed whole, its nonce matching its scripts.
     "newsroom.caching.PublicPageCacheMiddleware",
@@ -191,13 +194,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "admin:login"
 
-MAILERS = {
-    "default": {
-        "BACKEND": env_str(
-            "EMAIL_BACKEND_PATH", "django.core.mail.backends.console.EmailBackend"
-        ),
-    }
-}
+# EMAIL_URL: smtp://user:password@host:587?tls=1, smtps://…:465 or console://
+# (the default, which prints mail: development only, check --deploy refuses it).
+MAILERS = {"default": parse_email_url(env_str("EMAIL_URL"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 # Renditions and workflow mail run as tasks: at once by default (no worker
@@ -220,15 +219,30 @@ SECURE_CSP = {
     "font-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "frame-ancestors": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing of ours is framed, not even by ourselves (check --deploy: W019).
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind TLS (deploy/nginx.conf): all off by default so plain-HTTP development
+# and the benchmark work; the production environment in deploy/production.env
+# turns them on. HSTS cannot be taken back once browsers have seen it.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Trust the proxy's X-Forwarded-Proto / X-Forwarded-Host only when one sits in
+# front and overwrites them; otherwise any client could claim HTTPS or a host.
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", default=False)
 
 LOGGING = {
     "version": 1,

@@ -21,10 +21,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+# Generous waits: on a loaded 2-core machine (the suite beside `stress --cpu 2`)
+# an admin page with its editor can take several seconds. A passing test never
+# waits this long; a failing one fails with Playwright's message, not a flake.
+TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # expect() has its own 5-second default, separate from the page's.
+    expect.set_options(timeout=TIMEOUT_MS)
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing: apt-get install -y chromium"
         # CI must not pass by skipping the browser tests.
@@ -67,7 +75,8 @@ def roles(transactional_db):
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_navigation_timeout(2 * TIMEOUT_MS)
     yield page
     context.close()
 

@@ -8,6 +8,7 @@ from articles.models import Article, Correction, Transition
 from franchise.models import Claim
 from franchise.services import set_claim_status
 from tests import factories
+from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_writer import PASSWORD, log_in
 from tests.factories import squash
 
@@ -123,7 +124,7 @@ def test_editor_resolves_the_subtitle_dispute_and_corrects_the_coverage(
     reader_context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         reader = reader_context.new_page()
-        reader.set_default_timeout(10_000)
+        reader.set_default_timeout(TIMEOUT_MS)
         reader.goto(base + feature.get_absolute_url())
         corrections = reader.get_by_role("region", name="Corrections and updates")
         assert CORRECTION in squash(corrections.inner_text())

@@ -6,6 +6,7 @@ import pytest
 
 from articles.models import Article, Transition
 from tests import factories
+from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_writer import (
     BODY_EDITOR,
     PASSWORD,
@@ -41,7 +42,7 @@ def new_page(browser):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(TIMEOUT_MS)
         return page
 
     yield open_page

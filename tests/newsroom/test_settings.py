@@ -210,3 +210,81 @@ def test_env_example_and_readme_list_every_variable_the_settings_read():
     readme = (ROOT / "README.md").read_text()
     assert not {n for n in names if not re.search(rf"^#? ?{n}=", example, re.M)}
     assert not {n for n in names if f"`{n}`" not in readme}
+
+
+def test_email_url_unset_or_console_prints_mail():
+    console = "django.core.mail.backends.console.EmailBackend"
+    assert env.parse_email_url("") == {"BACKEND": console}
+    assert env.parse_email_url("console://") == {"BACKEND": console}
+
+
+def test_email_url_smtp_with_starttls_and_encoded_password():
+    mailer = env.parse_email_url(
+        "smtp://news%40example.com:p%40ss@mail.example.com:587?tls=1"
+    )
+    assert mailer == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "mail.example.com",
+            "port": 587,
+            "username": "news@example.com",
+            "password": "p@ss",
+            "use_tls": True,
+            "use_ssl": False,
+        },
+    }
+
+
+def test_email_url_smtps_uses_implicit_tls_on_port_465():
+    options = env.parse_email_url("smtps://user:secret@mail.example.com?timeout=10")[
+        "OPTIONS"
+    ]
+    assert options["port"] == 465
+    assert options["use_ssl"] is True
+    assert options["use_tls"] is False
+    assert options["timeout"] == 10
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("smtp+tls://mail.example.com", "scheme 'smtp\\+tls' is not supported"),
+        ("smtp://user:hunter2@:587", "names no mail server"),
+        ("smtp://mail.example.com:http", "bad port"),
+        ("smtp://mail.example.com?starttls=1", "unknown options starttls"),
+        ("smtp://mail.example.com?tls=maybe", "tls='maybe' is not a boolean"),
+        ("smtps://mail.example.com?tls=1", "cannot use both"),
+        ("smtp://mail.example.com?timeout=soon", "timeout='soon'"),
+    ],
+)
+def test_bad_email_urls_are_refused_with_a_clear_message(url, message):
+    with pytest.raises(ImproperlyConfigured, match=message) as caught:
+        env.parse_email_url(url)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_bad_email_url_stops_the_site_with_a_clear_message(tmp_path):
+    result = start_django(tmp_path, DEBUG="1", EMAIL_URL="mailto://news@example.com")
+    assert result.returncode != 0
+    assert "EMAIL_URL scheme 'mailto' is not supported" in result.stderr
+
+
+def gunicorn_bind(**variables):
+    code = "import runpy, sys; print(runpy.run_path(sys.argv[1])['bind'])"
+    clean = {"PATH": os.environ.get("PATH", ""), **variables}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "gunicorn.conf.py")],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_gunicorn_listens_on_loopback_unless_told_otherwise():
+    assert gunicorn_bind() == "127.0.0.1:8000"
+    assert gunicorn_bind(PORT="8141") == "127.0.0.1:8141"
+    assert gunicorn_bind(HOST="192.0.2.10", PORT="9000") == "192.0.2.10:9000"
+    assert gunicorn_bind(BIND="unix:/run/newsroom.sock") == "unix:/run/newsroom.sock"
