@@ -191,3 +191,19 @@ def make_award(**kw):
 
     return Award.objects.create(**kw)
 
+
+
+def make_correction(article, **kw):
+    from articles.models import Correction
+
+    kw.setdefault("text", f"Correction {n()}.")
+    return Correction.objects.create(article=article, **kw)
+
+
+def make_status_change(claim, **kw):
+    from franchise.models import ClaimStatusChange
+
+    kw.setdefault("from_status", claim.status)
+    kw.setdefault("to_status", Claim.Status.CONFIRMED)
+    kw.setdefault("reason", f"Reason {n()}")
+    return ClaimStatusChange.objects.create(claim=claim, **kw)
