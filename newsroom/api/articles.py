@@ -17,7 +17,7 @@ from articles.models import Article, Byline, Citation, Correction, Quote
 from franchise.models import Claim
 from newsroom.api import schemas
 from newsroom.api.errors import ApiError
-from newsroom.api.http import set_cache_tags, set_last_modified
+from newsroom.api.http import set_cache_tags
 from newsroom.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Order, page
 
 router = Router(tags=["articles"])
@@ -107,7 +107,6 @@ def list_articles(
         request, for_cards(articles), ARTICLE_ORDER, limit=limit, cursor=cursor
     )
     set_cache_tags(response, ["list:articles", *(f"article:{a.pk}" for a in rows)])
-    set_last_modified(response, [a.modified_at for a in rows])
     return {"results": rows, "next": next_url}
 
 
@@ -119,7 +118,6 @@ def list_articles(
 )
 def get_article(request: HttpRequest, response: HttpResponse, pk: int = PK):
     article = get_object_or_404(for_detail(Article.objects.public()), pk=pk)
-    corrections = list(article.corrections.all())
     set_cache_tags(
         response,
         [
@@ -127,9 +125,6 @@ def get_article(request: HttpRequest, response: HttpResponse, pk: int = PK):
             *(f"film:{f.pk}" for f in article.films.all()),
             *(f"claim:{c.pk}" for c in article.claims.all()),
         ],
-    )
-    set_last_modified(
-        response, [article.modified_at, *(c.published_at for c in corrections)]
     )
     return article
 
@@ -153,5 +148,4 @@ def list_corrections(
     set_cache_tags(
         response, ["list:corrections", *(f"article:{c.article_id}" for c in rows)]
     )
-    set_last_modified(response, [c.published_at for c in rows])
     return {"results": rows, "next": next_url}

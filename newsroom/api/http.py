@@ -12,9 +12,10 @@ import json
 
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date
 
 from newsroom.api import ratelimit
+from newsroom.caching import site_generation
 
 SAFE_METHODS = {"GET", "HEAD"}
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -81,13 +82,14 @@ def api_view(view):
         if request.method in SAFE_METHODS and response.status_code == 200:
             patch_cache_control(response, **CACHE_CONTROL)
             response["ETag"] = etag_of(response.content)
-            last_modified = response.get("Last-Modified")
+            # When anything public last changed, as the pages say: a row's own
+            # time would miss a source added to a claim or an article unpublished.
+            generation = int(site_generation())
+            response["Last-Modified"] = http_date(generation)
             response = get_conditional_response(
                 request,
                 etag=response["ETag"],
-                last_modified=parse_http_date_safe(last_modified)
-                if last_modified
-                else None,
+                last_modified=generation,
                 response=response,
             )
             cors(response)
@@ -98,13 +100,6 @@ def api_view(view):
         return response
 
     return wrapped
-
-
-def set_last_modified(response, moments):
-    """Last-Modified from the newest of these datetimes (None ignored)."""
-    moments = [m for m in moments if m is not None]
-    if moments:
-        response["Last-Modified"] = http_date(max(moments).timestamp())
 
 
 def set_cache_tags(response, keys):

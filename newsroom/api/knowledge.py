@@ -16,7 +16,7 @@ from articles.models import Article, Citation, Quote
 from franchise.models import Claim, Credit, Film, Person, Song, Source
 from newsroom.api import schemas
 from newsroom.api.articles import CURSOR, ERRORS, LIMIT, PK, SLUG
-from newsroom.api.http import set_cache_tags, set_last_modified
+from newsroom.api.http import set_cache_tags
 from newsroom.api.pagination import Order, page
 from newsroom.api.pagination import next_url as cursor_url
 
@@ -109,7 +109,6 @@ def list_claims(
     rows, next_url = page(request, claims, BY_ID, limit=limit, cursor=cursor)
     with_competitors(rows)
     set_cache_tags(response, ["list:claims", *claim_tags(rows)])
-    set_last_modified(response, [c.updated_at for c in rows])
     return {"results": rows, "next": next_url}
 
 
@@ -129,7 +128,6 @@ def get_claim(request: HttpRequest, response: HttpResponse, pk: int = PK):
         response,
         [*claim_tags([claim]), *(f"claim:{c.pk}" for c in claim.api_competitors)],
     )
-    set_last_modified(response, [claim.updated_at])
     return claim
 
 
@@ -188,7 +186,6 @@ def list_disputes(
             }
         )
     set_cache_tags(response, ["list:disputes", *claim_tags(claims)])
-    set_last_modified(response, [c.updated_at for c in claims])
     return {"results": results, "next": next_url}
 
 

@@ -7,6 +7,7 @@ schema never queries. Addresses are absolute: ``url`` is the public page,
 
 import datetime as dt
 from typing import Literal
+from urllib.parse import urlsplit
 
 from django.urls import reverse
 from ninja import Schema
@@ -100,6 +101,11 @@ class SourceOut(Schema):
     @staticmethod
     def resolve_kind_label(obj):
         return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_url(obj):
+        # As on the pages: rows written outside forms may hold other schemes.
+        return obj.url if urlsplit(obj.url).scheme in {"http", "https"} else ""
 
     @staticmethod
     def resolve_api_url(obj, context):

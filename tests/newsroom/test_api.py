@@ -463,6 +463,35 @@ def test_if_modified_since_gives_304(client):
     assert response.status_code == 304
 
 
+def test_last_modified_moves_when_anything_public_changes(client):
+    import time
+
+    from newsroom.caching import GENERATION_KEY
+
+    claim = f.make_claim()
+    cache.set(GENERATION_KEY, time.time() - 100, None)
+    url = f"/api/v1/claims/{claim.pk}"
+    last_modified = client.get(url)["Last-Modified"]
+    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
+
+    # A source added to the claim changes no timestamp on the claim's own row.
+    claim.sources.add(f.make_source(title="New source"))
+    response = client.get(url, headers={"If-Modified-Since": last_modified})
+    assert response.status_code == 200
+    assert response["Last-Modified"] != last_modified
+
+
+def test_source_urls_are_web_addresses_only(client):
+    claim = f.make_claim(
+        sources=[
+            f.make_source(url="javascript:alert(1)"),
+            f.make_source(url="https://example.com/a"),
+        ]
+    )
+    _, data = get(client, f"/api/v1/claims/{claim.pk}")
+    assert sorted(s["url"] for s in data["sources"]) == ["", "https://example.com/a"]
+
+
 def test_cors_allows_any_origin_and_answers_preflight(client):
     response = client.get("/api/v1/films", headers={"Origin": "https://app.example"})
     assert response["Access-Control-Allow-Origin"] == "*"
