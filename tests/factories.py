@@ -200,10 +200,11 @@ def make_correction(article, **kw):
     return Correction.objects.create(article=article, **kw)
 
 
-def make_status_change(claim, **kw):
+def make_status_change(claim, to_status, reason="Checked", **kw):
+    """A line of a claim's status history (without moving the claim itself)."""
     from franchise.models import ClaimStatusChange
 
     kw.setdefault("from_status", claim.status)
-    kw.setdefault("to_status", Claim.Status.CONFIRMED)
-    kw.setdefault("reason", f"Reason {n()}")
-    return ClaimStatusChange.objects.create(claim=claim, **kw)
+    return ClaimStatusChange.objects.create(
+        claim=claim, to_status=to_status, reason=reason, **kw
+    )

@@ -59,7 +59,7 @@ def claims_about(n):
             value=f"Title {i}",
             sources=[f.make_source(speaker=f.make_person()) for _ in range(2)],
         )
-        f.make_status_change(claim)
+        f.make_status_change(claim, Claim.Status.CONFIRMED)
     return film
 
 
@@ -72,7 +72,7 @@ def claim_with(n):
         value_person=f.make_person(),
     )
     for _ in range(n):
-        f.make_status_change(claim)
+        f.make_status_change(claim, Claim.Status.CONFIRMED)
         f.make_claim(film, property=Claim.Property.TITLE, value=f"Other {f.n()}")
         f.make_article().claims.add(claim)
     return claim

@@ -45,7 +45,7 @@ def sample_content():
             sources=[source],
         )
     claim = f.make_claim(film, value_person=person, sources=[source])
-    f.make_status_change(claim)
+    f.make_status_change(claim, Claim.Status.CONFIRMED)
     f.make_credit(film=film, person=person)
     song = f.make_song(films=[film])
     song.performers.add(person)
