@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from newsroom.api.ratelimit import parse_rate
 from newsroom.env import (
     env_bool,
     env_int,
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_prose_editor",
+    # Django Ninja, for /api/v1/; listed so its docs use its own static files.
+    "ninja",
     "franchise",
     "articles",
     "newsroom",
@@ -210,6 +213,12 @@ TASKS = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# The JSON API (/api/v1/): requests per client IP, counted in the default cache.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/min")
+parse_rate(API_RATE_LIMIT)  # a bad value stops the site at start, not per request
+# Proxies whose X-Forwarded-For names the client (e.g. 127.0.0.1 behind nginx).
+API_TRUSTED_PROXIES = env_list("API_TRUSTED_PROXIES")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(r"^(?P<url>about/.+/)$", flatpage_view, name="standards-page"),
     path("corrections/", CorrectionListView.as_view(), name="corrections"),
     path("corrections/feed/", CorrectionsFeed(), name="corrections-feed"),
+    path("api/v1/", include("newsroom.api.urls")),
     path("", include("franchise.urls")),
     path("preview/<str:token>/", public_preview, name="preview"),
     path("", include("articles.urls")),
