@@ -357,11 +357,3 @@ def make_correction(article, **kw):
     return Correction.objects.create(article=article, **kw)
 
 
-def make_status_change(claim, to_status, reason="Checked", **kw):
-    """A line of a claim's status history (without moving the claim itself)."""
-    from franchise.models import ClaimStatusChange
-
-    kw.setdefault("from_status", claim.status)
-    return ClaimStatusChange.objects.create(
-        claim=claim, to_status=to_status, reason=reason, **kw
-    )
