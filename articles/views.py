@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
+from articles.cache_keys import article_page_keys
 from articles.models import (
     Article,
     AuthorProfile,
@@ -38,6 +39,7 @@ from articles.models import (
     Rendition,
     Section,
 )
+from franchise.cache import RenderCacheMixin
 from franchise.facts import build_facts
 from franchise.models import Claim, Film, Franchise, Person, Source
 
@@ -415,9 +417,12 @@ def article_context(article):
     }
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(RenderCacheMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+
+    def cache_dependencies(self, context):
+        return article_page_keys(context)
 
     def get_queryset(self):
         return for_article_page(

@@ -7,6 +7,7 @@ queries does not grow with credits, claims or sources.
 from django.db.models import F, Prefetch
 from django.views.generic import DetailView
 
+from franchise.cache import RenderCacheMixin, subject_page_keys
 from franchise.facts import build_facts
 from franchise.models import Claim, Credit, Film, Franchise, Person, Song
 
@@ -45,8 +46,11 @@ class FranchiseDetailView(DetailView):
         return super().get_context_data(coverage=list(coverage), **kwargs)
 
 
-class FilmDetailView(DetailView):
+class FilmDetailView(RenderCacheMixin, DetailView):
     model = Film
+
+    def cache_dependencies(self, context):
+        return subject_page_keys(context)
 
     def get_queryset(self):
         credits = Credit.objects.select_related("person", "character")
@@ -70,8 +74,11 @@ class FilmDetailView(DetailView):
         )
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(RenderCacheMixin, DetailView):
     model = Person
+
+    def cache_dependencies(self, context):
+        return subject_page_keys(context)
 
     def get_queryset(self):
         # Newest work first; films without a date yet (announced) lead.
@@ -94,8 +101,11 @@ class PersonDetailView(DetailView):
         )
 
 
-class SongDetailView(DetailView):
+class SongDetailView(RenderCacheMixin, DetailView):
     model = Song
+
+    def cache_dependencies(self, context):
+        return subject_page_keys(context)
 
     def get_queryset(self):
         return Song.objects.prefetch_related("films", "performers", "writers", "awards")
