@@ -84,15 +84,17 @@ def get(key):
     return value
 
 
-def set(key, value, keys, timeout, *, since=None):  # noqa: A001 - mirrors cache.set
+def set(key, value, keys, timeout, *, since=None, capped=True):  # noqa: A001
     """Store ``value`` under ``key`` depending on ``keys``; returns the versions.
 
     Nothing is stored (None is returned) when ``timeout`` is not positive or a
     key moved on after ``since`` (the request's start): the value may be stale.
+    ``capped=False`` skips the expiry hooks (for the hooks' own entries).
     """
     keys = tuple(dict.fromkeys(keys))
     current = versions(keys, since=since)
-    timeout = capped_timeout(keys, timeout)
+    if capped:
+        timeout = capped_timeout(keys, timeout)
     if timeout <= 0:
         return None
     if since is not None and any(v > since for v in current.values()):

@@ -131,26 +131,53 @@ def dependency_keys(response, default):
 # List expiry ---------------------------------------------------------------------
 
 
+NEXT_PUBLICATION_KEY = "newsroom:next-publication"
+# Kept this long when nothing is scheduled; scheduling moves list:articles anyway.
+NOTHING_SCHEDULED_SECONDS = 300
+
+
 def next_publication():
-    """When the next scheduled article goes live (None if none), once per request."""
+    """When the next scheduled article goes live (None if none).
+
+    Read once per request, and from the cache while ``list:articles`` stands
+    still, so a warm page asks the database nothing for it.
+    """
     memo = _request_memo.get()
     if memo is not None and "next" in memo:
         return memo["next"]
+    now = timezone.now()
+    stored = dependency_cache.get(NEXT_PUBLICATION_KEY)
+    if stored is not None and (stored[0] is None or stored[0] > now):
+        upcoming = stored[0]
+    else:
+        upcoming = scheduled_after(now)
+        seconds = (
+            int((upcoming - now).total_seconds())
+            if upcoming is not None
+            else NOTHING_SCHEDULED_SECONDS
+        )
+        dependency_cache.set(
+            NEXT_PUBLICATION_KEY, (upcoming,), [LIST_KEY], seconds, capped=False
+        )
+    if memo is not None:
+        memo["next"] = upcoming
+    return upcoming
+
+
+def scheduled_after(moment):
+    """The first publication time after ``moment`` (the status/date index serves it)."""
     from articles.models import Article
 
-    upcoming = (
+    return (
         Article.objects.filter(
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            published_at__gt=timezone.now(),
+            published_at__gt=moment,
             deleted_at__isnull=True,
         )
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
     )
-    if memo is not None:
-        memo["next"] = upcoming
-    return upcoming
 
 
 def seconds_until_next_publication():
