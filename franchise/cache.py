@@ -232,28 +232,30 @@ class RenderCacheMixin:
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        seconds = getattr(settings, "RENDER_CACHE_SECONDS", 0)
-        if seconds <= 0 or not is_anonymous_public_request(request):
+        if not is_anonymous_public_request(request):
             return super().get(request, *args, **kwargs)
         from django.http import HttpResponse
 
+        seconds = getattr(settings, "RENDER_CACHE_SECONDS", 0)
         key = render_key(request, self.render_cache_params)
-        stored = get(key)
+        stored = get(key) if seconds > 0 else None
         if stored is not None:
             content, content_type, keys = stored
             response = HttpResponse(
                 with_nonce(request, content), content_type=content_type
             )
             response["Cache-Tag"] = response["Surrogate-Key"] = keys
-            response.render_cache_hit = True
             return response
         since = now_version()
         response = super().get(request, *args, **kwargs)
         context = getattr(response, "context_data", None)
         if response.status_code != 200 or context is None:
             return response
+        # Sent even with the render cache off: the page cache and a CDN use it.
         keys = cache_tag_header(self.cache_dependencies(context))
         response["Cache-Tag"] = response["Surrogate-Key"] = keys
+        if seconds <= 0:
+            return response
 
         def store(rendered):
             content = with_placeholder(request, rendered.content.decode())

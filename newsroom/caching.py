@@ -139,8 +139,9 @@ NOTHING_SCHEDULED_SECONDS = 300
 def next_publication():
     """When the next scheduled article goes live (None if none).
 
-    Read once per request, and from the cache while ``list:articles`` stands
-    still, so a warm page asks the database nothing for it.
+    Kept in the cache: newsroom/signals.py refreshes it whenever an article that
+    is or was listed changes, so a request normally reads it from there; after
+    its time, or when the cache lost it, one index-served query finds the next.
     """
     memo = _request_memo.get()
     if memo is not None and "next" in memo:
@@ -150,17 +151,29 @@ def next_publication():
     if stored is not None and (stored[0] is None or stored[0] > now):
         upcoming = stored[0]
     else:
-        upcoming = scheduled_after(now)
-        seconds = (
-            int((upcoming - now).total_seconds())
-            if upcoming is not None
-            else NOTHING_SCHEDULED_SECONDS
-        )
-        dependency_cache.set(
-            NEXT_PUBLICATION_KEY, (upcoming,), [LIST_KEY], seconds, capped=False
-        )
+        upcoming = refresh_next_publication(since=dependency_cache.now_version())
     if memo is not None:
         memo["next"] = upcoming
+    return upcoming
+
+
+def refresh_next_publication(since=None):
+    """Look the next publication up and keep it until then (or until lists move)."""
+    now = timezone.now()
+    upcoming = scheduled_after(now)
+    seconds = (
+        int((upcoming - now).total_seconds())
+        if upcoming is not None
+        else NOTHING_SCHEDULED_SECONDS
+    )
+    dependency_cache.set(
+        NEXT_PUBLICATION_KEY,
+        (upcoming,),
+        [LIST_KEY],
+        seconds,
+        since=since,
+        capped=False,
+    )
     return upcoming
 
 

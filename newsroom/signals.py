@@ -6,10 +6,13 @@ NewsroomConfig.ready() through connect(). Keys are ``<kind>:<pk>`` (see KINDS) p
 keys of their own (search, corrections, flat pages); see newsroom/caching.py.
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from franchise import cache as dependency_cache
+from newsroom import caching
 from newsroom.caching import LIST_KEY, SITE_KEY
 
 # A row of each of these is shown under its own key.
@@ -126,7 +129,8 @@ def keys_for(instance):
         return claim_keys(instance)
     if label == "taggit.taggeditem":
         # Tags of anything but articles show nowhere public.
-        if instance.content_type.model_class()._meta.label_lower != "articles.article":
+        model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
+        if model is None or model._meta.label_lower != "articles.article":
             return []
         keys = [key("article", instance.object_id), key("tag", instance.tag_id)]
         if public_article(instance.object_id):
@@ -147,10 +151,16 @@ def keys_for(instance):
 
 def invalidate(keys):
     keys = [k for k in keys if k]
-    if keys:
-        # Pages without keys of their own (search, corrections, ...) may show
-        # anything public, so they move with every change.
-        dependency_cache.invalidate(*keys, SITE_KEY)
+    if not keys:
+        return
+    # Pages without keys of their own (search, corrections, ...) may show
+    # anything public, so they move with every change.
+    dependency_cache.invalidate(*keys, SITE_KEY)
+    if LIST_KEY in keys:
+        # The schedule may have changed: look up the next publication now (this
+        # transaction sees it) and again once committed, after the lists moved.
+        caching.refresh_next_publication()
+        transaction.on_commit(caching.refresh_next_publication)
 
 
 def row_changed(sender, instance, raw=False, **kwargs):
