@@ -28,6 +28,8 @@ CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_WORDS = 30
+# Matches ranked per query, newest first: ten pages of twenty.
+SEARCH_WINDOW = 200
 # PostgreSQL's headline reads this much of the body: a snippet from the start of
 # a long article costs a fraction of one from the whole of it.
 SNIPPET_SOURCE_CHARS = 1000
@@ -183,7 +185,10 @@ def rebuild_search_index():
 def search_articles(q, section=None, kind=None, date_from=None, date_to=None):
     """Published articles matching ``q``, best first, annotated with ``rank``.
 
-    Pass the page you show through :func:`with_snippets` to get ``snippet``.
+    Only the newest ``SEARCH_WINDOW`` matches are ranked: more than anyone pages
+    through, and what keeps a common word from ranking the whole archive. Slice
+    the page you show (see :func:`page_of`) and pass it through
+    :func:`with_snippets` to get ``snippet``; nothing counts every match.
     """
     groups, excluded = parse_query(q)
     articles = Article.objects.published()
@@ -199,6 +204,17 @@ def search_articles(q, section=None, kind=None, date_from=None, date_to=None):
         return articles.none()
     if is_postgresql():
         query = SearchQuery(clean_query(q), search_type="websearch", config=CONFIG)
+        matches = articles.filter(search_vector=query)
+    else:
+        match = fts5_expression(groups, excluded)
+        matches = articles.filter(
+            pk__in=RawSQL(
+                "SELECT rowid FROM article_fts WHERE article_fts MATCH %s", [match]
+            )
+        )
+    window = matches.order_by("-published_at", "-pk").values("pk")[:SEARCH_WINDOW]
+    articles = Article.objects.filter(pk__in=window)
+    if is_postgresql():
         document = Concat(
             "dek",
             Value(" \u2014 "),
@@ -207,8 +223,7 @@ def search_articles(q, section=None, kind=None, date_from=None, date_to=None):
         )
         # The headline is computed after ORDER BY ... LIMIT, for the shown page
         # only; the bodies and vectors themselves never leave the database.
-        articles = articles.filter(search_vector=query).defer("body", "search_vector")
-        articles = articles.annotate(
+        articles = articles.defer("body", "search_vector").annotate(
             rank=SearchRank(F("search_vector"), query),
             raw_snippet=SearchHeadline(
                 document,
@@ -221,13 +236,8 @@ def search_articles(q, section=None, kind=None, date_from=None, date_to=None):
             ),
         )
     else:
-        match = fts5_expression(groups, excluded)
         this_row = " FROM article_fts WHERE article_fts MATCH %s AND rowid = articles_article.id"
-        articles = articles.filter(
-            pk__in=RawSQL(
-                "SELECT rowid FROM article_fts WHERE article_fts MATCH %s", [match]
-            )
-        ).annotate(
+        articles = articles.defer("body").annotate(
             # bm25 is lower-is-better; negate it so rank means the same everywhere.
             # The user's text only ever travels as a query parameter.
             rank=RawSQL(  # noqa: S611
@@ -243,6 +253,13 @@ def search_articles(q, section=None, kind=None, date_from=None, date_to=None):
             ),
         )
     return articles.order_by("-rank", "-published_at", "-pk")
+
+
+def page_of(results, number, size):
+    """One page of ``results`` and whether another follows: size + 1 rows read."""
+    start = (number - 1) * size
+    rows = list(results[start : start + size + 1])
+    return rows[:size], len(rows) > size
 
 
 def with_snippets(articles):

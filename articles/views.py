@@ -16,7 +16,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
+from articles.cache_keys import article_page_keys
 from articles.models import Article, AuthorProfile, Citation, Quote, Section
+from franchise.cache import RenderCacheMixin
 from franchise.models import Claim, Franchise, Source
 
 PAGE_SIZE = 20
@@ -198,9 +200,12 @@ def article_context(article):
     }
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(RenderCacheMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+
+    def cache_dependencies(self, context):
+        return article_page_keys(context)
 
     def get_queryset(self):
         return (
@@ -218,12 +223,12 @@ def asserted_claims(article):
 
     One query reads the asserted claims, the live claims on the same facts and a
     fact check's rated claim; one more reads all their sources. Which rivals
-    disagree is decided by ``Claim.contradicts``, the knowledge base's rule.
+    disagree is decided by ``Claim.competes_with``, the knowledge base's rule.
     """
     asserted = Claim.objects.filter(articles=article)
     rivals = Claim.objects.live().filter(
         conflict_key__in=asserted.exclude(conflict_key="").values("conflict_key")
-    )
+    )  # the same facts as Claim.objects.on_the_same_facts_as(), as a subquery
     claims = list(
         Claim.objects.filter(
             Q(pk__in=asserted.values("pk"))
@@ -240,15 +245,7 @@ def asserted_claims(article):
         article.rated_claim = by_pk[article.rated_claim_id]
     shown = [claim for claim in claims if claim.is_asserted]
     for claim in shown:
-        claim.disputes = [
-            other
-            for other in claims
-            if other.pk != claim.pk
-            and other.is_live
-            and claim.conflict_key
-            and other.conflict_key == claim.conflict_key
-            and claim.contradicts(other)
-        ]
+        claim.disputes = [other for other in claims if claim.competes_with(other)]
     return shown
 
 

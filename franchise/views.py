@@ -8,6 +8,7 @@ from django.db.models import F, IntegerField, Prefetch, Q, Value
 from django.http import Http404
 from django.views.generic import DetailView
 
+from franchise.cache import RenderCacheMixin, subject_page_keys
 from franchise.facts import essential, fact_box, film_essentials
 from franchise.models import Claim, Credit, Film, Franchise, Person, Song, Source
 
@@ -126,8 +127,11 @@ class FranchiseDetailView(DetailView):
         return super().get_context_data(films=films, coverage=list(coverage), **kwargs)
 
 
-class FilmDetailView(DetailView):
+class FilmDetailView(RenderCacheMixin, DetailView):
     model = Film
+
+    def cache_dependencies(self, context):
+        return subject_page_keys(context)
 
     def get_queryset(self):
         credits = Credit.objects.select_related("person", "character")
@@ -165,8 +169,11 @@ class FilmDetailView(DetailView):
         )
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(RenderCacheMixin, DetailView):
     model = Person
+
+    def cache_dependencies(self, context):
+        return subject_page_keys(context)
 
     def get_queryset(self):
         # In order of release; films without a date yet come last.
@@ -190,8 +197,11 @@ class PersonDetailView(DetailView):
         )
 
 
-class SongDetailView(DetailView):
+class SongDetailView(RenderCacheMixin, DetailView):
     model = Song
+
+    def cache_dependencies(self, context):
+        return subject_page_keys(context)
 
     def get_queryset(self):
         return Song.objects.prefetch_related("films", "performers", "writers", "awards")

@@ -6,6 +6,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom site"
 
     def ready(self):
-        from newsroom import signals
+        from newsroom import caching, signals
 
         signals.connect()
+        caching.register_expiry_hooks()

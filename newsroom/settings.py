@@ -125,6 +125,15 @@ CACHES = {"default": parse_cache_url(env_str("CACHE_URL"))}
 # development and tests: a local-memory cache cannot hear about changes made by
 # another process (load_demo, cron). With several workers use CACHE_URL=redis://.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 300)
+# The rendered HTML of article, film, person and song pages, kept until something
+# they show changes (dependency keys, see franchise/cache.py); 0 turns it off.
+RENDER_CACHE_SECONDS = env_int(
+    "RENDER_CACHE_SECONDS", 0 if DEBUG or TESTING else 86400
+)
+# A CDN endpoint that is POSTed the purged keys after each change ({"tags": [...]},
+# and a Surrogate-Key header); empty means no CDN to tell.
+CDN_PURGE_URL = env_str("CDN_PURGE_URL")
+CDN_PURGE_TIMEOUT = 2
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -1,9 +1,10 @@
 """Site-wide pages that compose the apps: search, robots.txt, the sitemap index."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -15,6 +16,42 @@ from articles import search
 from articles.models import Article, Byline, Section
 
 PAGE_SIZE = 20
+LAST_PAGE = search.SEARCH_WINDOW // PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """Where a page of results sits: no total, only whether more follow."""
+
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_other_pages(self):
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * PAGE_SIZE + 1
+
+
+def page_number(value):
+    """The requested page, 1 for anything that is not a page number we serve."""
+    if not value or not value.isdigit() or len(value) > 4:
+        return 1
+    return min(max(int(value), 1), LAST_PAGE)
 
 
 class SearchForm(forms.Form):
@@ -46,8 +83,14 @@ def search_view(request):
         .select_related("section")
         .prefetch_related(Prefetch("bylines", Byline.objects.select_related("author")))
     )
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = search.with_snippets(list(page.object_list))
+    number = page_number(request.GET.get("page"))
+    rows, has_next = search.page_of(articles, number, PAGE_SIZE)
+    if not rows and number > 1:
+        # Past the last page (an old link): show the first instead of nothing.
+        number = 1
+        rows, has_next = search.page_of(articles, number, PAGE_SIZE)
+    page = ResultPage(number=number, has_next=has_next)
+    rows = search.with_snippets(list(rows))
     # One list serves the filter and the navigation (the layout's own is lazy).
     sections = list(Section.objects.only("name", "slug"))
     # Films, people and songs have no section, kind or date: filters narrow to
@@ -57,7 +100,7 @@ def search_view(request):
         "form": form,
         "q": q,
         "page_obj": page,
-        "articles": page.object_list,
+        "articles": rows,
         "films": search.search_films(q) if show_entities else [],
         "people": search.search_people(q) if show_entities else [],
         "songs": search.search_songs(q) if show_entities else [],

@@ -14,8 +14,9 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from franchise import cache as dependency_cache
 from newsroom.api import ratelimit
-from newsroom.caching import site_generation
+from newsroom.caching import SITE_KEY
 
 SAFE_METHODS = {"GET", "HEAD"}
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -82,9 +83,11 @@ def api_view(view):
         if request.method in SAFE_METHODS and response.status_code == 200:
             patch_cache_control(response, **CACHE_CONTROL)
             response["ETag"] = etag_of(response.content)
-            # When anything public last changed, as the pages say: a row's own
-            # time would miss a source added to a claim or an article unpublished.
-            generation = int(site_generation())
+            # When what this response shows last changed, by the same dependency
+            # keys as the pages: a row's own time would miss a source added to a
+            # claim or an article unpublished.
+            keys = response.get("Cache-Tag", "").split() or [SITE_KEY]
+            generation = int(max(dependency_cache.versions(keys).values()) / 1e9)
             response["Last-Modified"] = http_date(generation)
             response = get_conditional_response(
                 request,
@@ -104,4 +107,4 @@ def api_view(view):
 
 def set_cache_tags(response, keys):
     """The dependency keys of what this response shows, as the pages name them."""
-    response["Cache-Tag"] = ",".join(dict.fromkeys(keys))
+    response["Cache-Tag"] = response["Surrogate-Key"] = " ".join(dict.fromkeys(keys))

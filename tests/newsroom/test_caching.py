@@ -4,15 +4,22 @@ These tests route through tiny views defined here, so they hold whatever the rea
 templates look like; the middleware and the signals are what is under test.
 """
 
+import datetime as dt
+import time
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import path
+from django.template import engines
+from django.template.response import TemplateResponse
+from django.urls import include, path
 from django.utils import timezone
 from django.utils.http import http_date
+from django.views import View
 
 from articles.models import Article
+from franchise import cache as dependency_cache
 from newsroom import caching, signals
 from tests import factories
 
@@ -32,6 +39,22 @@ def article_page(request, slug):
     )
 
 
+class NoncePage(View):
+    def get(self, request):
+        template = engines["django"].from_string(
+            '<p>{{ rendered }}</p><script nonce="{{ csp_nonce }}"></script>'
+        )
+        rendered = str(dependency_cache.now_version())
+        response = TemplateResponse(request, template, {"rendered": rendered})
+        response["X-Rendered"] = rendered
+        return response
+
+
+class CachedNoncePage(dependency_cache.RenderCacheMixin, NoncePage):
+    def cache_dependencies(self, context):
+        return ["article:1"]
+
+
 def cookie_page(request):
     response = HttpResponse("<p>hello</p>")
     response.set_cookie("seen", "1")
@@ -45,8 +68,11 @@ def admin_page(request):
 urlpatterns = [
     path("news/<slug:slug>/", article_page),
     path("cookie/", cookie_page),
+    path("nonce/", CachedNoncePage.as_view()),
     path("admin/report/", admin_page),
     path("preview/<slug:slug>/", article_page),
+    # The real site behind the tiny views, for the render cache and lists.
+    path("", include("newsroom.urls")),
 ]
 
 
@@ -83,7 +109,11 @@ def test_anonymous_page_is_public_with_validators(client):
     assert "s-maxage=300" in cache_control
     assert "stale-while-revalidate=600" in cache_control
     assert response["ETag"].startswith('"')
-    assert response["Last-Modified"] == http_date(caching.site_generation())
+    site_version = dependency_cache.versions([caching.SITE_KEY])[caching.SITE_KEY]
+    assert response["Last-Modified"] == http_date(site_version / 1e9)
+    # A page naming no keys of its own depends on "site".
+    assert response["Cache-Tag"] == "site"
+    assert response["Surrogate-Key"] == "site"
 
 
 @pytest.mark.django_db
@@ -170,31 +200,31 @@ def test_tagging_a_public_article_is_visible_on_next_request(client):
 
 
 @pytest.mark.django_db
-def test_knowledge_base_change_invalidates_stored_pages(client):
+def test_knowledge_base_change_invalidates_pages_without_keys(client):
     article = factories.make_article()
     client.get(url_of(article))
-    before = caching.site_generation()
+    before = dependency_cache.versions([caching.SITE_KEY])
 
     factories.make_claim()
 
-    assert caching.site_generation() > before
+    assert dependency_cache.versions([caching.SITE_KEY]) != before
 
 
 @pytest.mark.django_db
-def test_editing_a_draft_keeps_stored_pages(client, django_assert_num_queries):
+def test_editing_a_draft_moves_only_its_own_key(client):
     article = factories.make_article(title="Live")
     draft = factories.make_article(published=False, section=article.section)
     source = factories.make_source()
-    client.get(url_of(article))
-    before = caching.site_generation()
+    watched = [f"article:{article.pk}", caching.LIST_KEY, f"source:{source.pk}"]
+    before = dependency_cache.versions(watched)
+    draft_before = dependency_cache.versions([f"article:{draft.pk}"])
 
     draft.title = "Still a draft"
     draft.save()
     factories.make_citation(draft, source)
 
-    assert caching.site_generation() == before
-    with django_assert_num_queries(0):
-        client.get(url_of(article))
+    assert dependency_cache.versions(watched) == before
+    assert dependency_cache.versions([f"article:{draft.pk}"]) != draft_before
 
 
 @pytest.mark.django_db
@@ -250,13 +280,13 @@ def test_if_none_match_with_old_etag_gets_fresh_page(client):
 
 
 @pytest.mark.django_db
-def test_if_modified_since_gets_304_until_the_site_changes(client):
+def test_if_modified_since_gets_304_until_the_page_changes(client):
     article = factories.make_article()
     last_modified = client.get(url_of(article))["Last-Modified"]
 
     unchanged = client.get(url_of(article), HTTP_IF_MODIFIED_SINCE=last_modified)
-    caching.bump_generation()
-    cache.set(caching.GENERATION_KEY, caching.site_generation() + 5, None)
+    time.sleep(1.01)  # HTTP dates have whole seconds
+    dependency_cache.invalidate(caching.SITE_KEY)
     changed = client.get(url_of(article), HTTP_IF_MODIFIED_SINCE=last_modified)
 
     assert unchanged.status_code == 304
@@ -331,3 +361,462 @@ def test_post_is_never_served_from_the_page_cache(client):
     response = client.post(url_of(article))
 
     assert "ETag" not in response
+
+
+# The dependency-key primitive ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_entry_is_served_until_one_of_its_keys_moves():
+    dependency_cache.set("entry", "value", ["article:1", "claim:2"], 60)
+    dependency_cache.set("other", "value", ["article:3"], 60)
+
+    assert dependency_cache.get("entry") == "value"
+    dependency_cache.invalidate("claim:2")
+
+    assert dependency_cache.get("entry") is None
+    assert dependency_cache.get("other") == "value"
+
+
+@pytest.mark.django_db
+def test_versions_never_go_backwards(monkeypatch):
+    dependency_cache.invalidate("article:1")
+    first = dependency_cache.versions(["article:1"])["article:1"]
+    monkeypatch.setattr(dependency_cache, "now_version", lambda: 5)
+
+    dependency_cache.invalidate("article:1")
+
+    assert dependency_cache.versions(["article:1"])["article:1"] > first
+
+
+@pytest.mark.django_db
+def test_entry_rendered_before_a_change_is_not_stored():
+    since = dependency_cache.now_version()
+    dependency_cache.invalidate("article:1")  # an editor saves meanwhile
+
+    dependency_cache.set("entry", "old page", ["article:1"], 60, since=since)
+
+    assert dependency_cache.get("entry") is None
+
+
+@pytest.mark.django_db
+def test_primitive_works_on_the_dummy_backend(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    }
+    from django.core.cache import caches
+
+    caches._settings = None  # noqa: SLF001 - rebuild from the new setting
+    try:
+        dependency_cache.set("entry", "value", ["article:1"], 60)
+        dependency_cache.invalidate("article:1")
+        assert dependency_cache.get("entry") is None
+    finally:
+        caches._settings = None  # noqa: SLF001
+
+
+# The render cache on the real pages ----------------------------------------------
+
+
+@pytest.fixture
+def render_cache(settings):
+    """The render cache on, the page cache off, so each request reaches the view."""
+    settings.RENDER_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def film_with_claim():
+    film = factories.make_film(slug="purple-hearts-2", title="Purple Hearts 2")
+    source = factories.make_source(title="Netflix press release")
+    claim = factories.make_claim(film, sources=[source], value="Echoes of Devotion")
+    return film, claim, source
+
+
+def article_about(film, **kw):
+    article = factories.make_article(**kw)
+    article.films.add(film)
+    return article
+
+
+def stored(path):
+    return dependency_cache.get(dependency_cache.RENDER_PREFIX + path)
+
+
+@pytest.mark.django_db
+def test_second_article_request_skips_queries_and_template(
+    client, render_cache, django_assert_num_queries
+):
+    film, _claim, _source = film_with_claim()
+    article = article_about(film, tags=["sequel"])
+    first = client.get(article.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+
+    assert second.status_code == 200
+    assert b"Echoes of Devotion" in second.content
+    assert first["Cache-Tag"] == second["Cache-Tag"]
+
+
+@pytest.mark.django_db
+def test_replayed_page_carries_this_requests_csp_nonce(client, render_cache):
+    first = client.get("/nonce/")
+    second = client.get("/nonce/")
+
+    nonce = str(second.wsgi_request._csp_nonce)
+    assert f"<p>{first['X-Rendered']}</p>".encode() in second.content  # stored
+    assert nonce != str(first.wsgi_request._csp_nonce)
+    assert f'<script nonce="{nonce}">'.encode() in second.content
+    assert f"'nonce-{nonce}'" in second["Content-Security-Policy"]
+    assert dependency_cache.NONCE_PLACEHOLDER.encode() not in second.content
+
+
+@pytest.mark.django_db
+def test_article_cache_tag_names_what_the_page_shows(client, render_cache):
+    film, claim, source = film_with_claim()
+    speaker = factories.make_person(name="Sofia Carson")
+    quoted = factories.make_source(title="Phone call", speaker=speaker)
+    image = factories.make_image()
+    article = article_about(film, tags=["sequel"], lead_image=image)
+    factories.make_citation(article, source)
+    factories.make_quote(article, speaker=speaker, source=quoted)
+
+    response = client.get(article.get_absolute_url())
+
+    keys = set(response["Cache-Tag"].split())
+    author = article.bylines.get().author
+    tag = article.tags.get()
+    assert {
+        f"article:{article.pk}",
+        f"section:{article.section_id}",
+        f"image:{image.pk}",
+        f"author:{author.pk}",
+        f"tag:{tag.pk}",
+        f"film:{film.pk}",
+        f"claim:{claim.pk}",
+        f"source:{source.pk}",
+        f"source:{quoted.pk}",
+        f"person:{speaker.pk}",
+    } <= keys
+    assert response["Surrogate-Key"] == response["Cache-Tag"]
+    assert "list:articles" not in keys  # publishing elsewhere leaves it in place
+
+
+@pytest.mark.django_db
+def test_film_cache_tag_names_its_claims_credits_and_coverage(client, render_cache):
+    film, claim, source = film_with_claim()
+    credit = factories.make_credit(film=film)
+    article = article_about(film)
+
+    response = client.get(film.get_absolute_url())
+
+    keys = set(response["Cache-Tag"].split())
+    assert {
+        f"film:{film.pk}",
+        f"claim:{claim.pk}",
+        f"source:{source.pk}",
+        f"person:{credit.person_id}",
+        f"article:{article.pk}",
+        "list:articles",
+    } <= keys
+
+
+@pytest.mark.django_db
+def test_editing_a_claim_refreshes_every_page_showing_it_and_no_other(
+    client, render_cache, django_assert_num_queries
+):
+    film, claim, _source = film_with_claim()
+    first = article_about(film)
+    second = article_about(film)
+    unrelated = factories.make_article(title="Unrelated")
+    pages = [
+        first.get_absolute_url(),
+        second.get_absolute_url(),
+        film.get_absolute_url(),
+    ]
+    for url in [*pages, unrelated.get_absolute_url()]:
+        assert b"Echoes of Devotion" in client.get(url).content or url == (
+            unrelated.get_absolute_url()
+        )
+
+    claim.value = "Echoes of Us"
+    claim.save()
+
+    for url in pages:
+        assert stored(url) is None
+        content = client.get(url).content
+        assert b"Echoes of Us" in content
+        assert b"Echoes of Devotion" not in content
+    assert stored(unrelated.get_absolute_url()) is not None
+    with django_assert_num_queries(0):
+        client.get(unrelated.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_editing_a_source_refreshes_the_pages_citing_it(client, render_cache):
+    film, _claim, source = film_with_claim()
+    citing = article_about(film)
+    factories.make_citation(citing, source)
+    unrelated = factories.make_article()
+    for url in (citing.get_absolute_url(), film.get_absolute_url()):
+        client.get(url)
+    client.get(unrelated.get_absolute_url())
+
+    source.title = "Netflix statement, corrected"
+    source.outlet = "Tudum"
+    source.save()
+
+    assert (
+        b"Netflix statement, corrected" in client.get(citing.get_absolute_url()).content
+    )
+    assert b"Tudum" in client.get(film.get_absolute_url()).content
+    assert stored(unrelated.get_absolute_url()) is not None
+
+
+@pytest.mark.django_db
+def test_editing_an_image_refreshes_the_article_leading_with_it(client, render_cache):
+    image = factories.make_image(credit="Old credit")
+    article = factories.make_article(lead_image=image)
+    unrelated = factories.make_article(lead_image=factories.make_image())
+    client.get(article.get_absolute_url())
+    client.get(unrelated.get_absolute_url())
+
+    image.credit = "Netflix / Jane Doe"
+    image.save()
+
+    assert b"Netflix / Jane Doe" in client.get(article.get_absolute_url()).content
+    assert stored(unrelated.get_absolute_url()) is not None
+
+
+@pytest.mark.django_db
+def test_editing_a_person_refreshes_pages_quoting_or_crediting_them(
+    client, render_cache
+):
+    speaker = factories.make_person(name="Sofia Carson")
+    film = factories.make_film()
+    factories.make_credit(film=film, person=speaker)
+    article = factories.make_article()
+    factories.make_quote(article, speaker=speaker)
+    unrelated = factories.make_article()
+    for url in (
+        article.get_absolute_url(),
+        film.get_absolute_url(),
+        unrelated.get_absolute_url(),
+    ):
+        client.get(url)
+
+    speaker.name = "Sofia Carson (actor)"
+    speaker.save()
+
+    assert b"Sofia Carson (actor)" in client.get(article.get_absolute_url()).content
+    assert b"Sofia Carson (actor)" in client.get(film.get_absolute_url()).content
+    assert stored(unrelated.get_absolute_url()) is not None
+
+
+@pytest.mark.django_db
+def test_publishing_an_article_refreshes_the_film_coverage(client, render_cache):
+    film, _claim, _source = film_with_claim()
+    client.get(film.get_absolute_url())
+
+    article_about(film, title="Sequel starts filming")
+
+    assert b"Sequel starts filming" in client.get(film.get_absolute_url()).content
+
+
+@pytest.mark.django_db
+def test_signed_in_editor_never_reads_or_writes_the_render_cache(
+    client, render_cache, editor
+):
+    article = factories.make_article(title="Anonymous copy")
+    client.get(article.get_absolute_url())
+    client.force_login(editor)
+    Article.objects.filter(pk=article.pk).update(title="Edited without signals")
+
+    response = client.get(article.get_absolute_url())
+
+    assert b"Edited without signals" in response.content
+    client.logout()
+    client.cookies.clear()
+    assert b"Anonymous copy" in client.get(article.get_absolute_url()).content
+
+
+@pytest.mark.django_db
+def test_render_cache_off_renders_every_time(client, settings):
+    settings.RENDER_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
+    article = factories.make_article(title="First")
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="Second")
+
+    assert b"Second" in client.get(article.get_absolute_url()).content
+
+
+# Lists, junk parameters, HEAD ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_scheduled_article_is_on_home_and_rss_at_its_time(client):
+    factories.make_article(title="Already out")
+    due = timezone.now() + dt.timedelta(seconds=2)
+    factories.make_article(
+        title="Scheduled scoop", status=Article.Status.SCHEDULED, published_at=due
+    )
+    home = client.get("/")
+    feed = client.get("/feeds/rss/")
+    assert b"Scheduled scoop" not in home.content
+    assert b"Scheduled scoop" not in feed.content
+    # Neither the page cache nor a CDN may keep the lists past the publication.
+    assert "max-age=1" in home["Cache-Control"] or "max-age=2" in home["Cache-Control"]
+    assert "s-maxage=300" not in feed["Cache-Control"]
+
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.05)
+
+    assert b"Scheduled scoop" in client.get("/").content
+    assert b"Scheduled scoop" in client.get("/feeds/rss/").content
+
+
+@pytest.mark.django_db
+def test_scheduling_an_article_drops_stored_lists(client):
+    factories.make_article(title="Already out")
+    client.get("/")
+    before = dependency_cache.versions([caching.LIST_KEY])
+
+    factories.make_article(
+        title="Later",
+        status=Article.Status.SCHEDULED,
+        published_at=timezone.now() + dt.timedelta(hours=1),
+    )
+
+    assert dependency_cache.versions([caching.LIST_KEY]) != before
+
+
+@pytest.mark.django_db
+def test_list_with_nothing_scheduled_keeps_the_full_lifetime(client):
+    factories.make_article()
+
+    response = client.get("/")
+
+    assert "s-maxage=300" in response["Cache-Control"]
+    assert response["Cache-Tag"] == "list:articles"
+
+
+@pytest.mark.django_db
+def test_junk_query_strings_are_served_from_the_same_entry(
+    client, django_assert_num_queries
+):
+    factories.make_article(title="Top story")
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        for junk in ("?utm_source=x&utm_medium=y", "?fbclid=abc", "?gclid=1", "?zz=9"):
+            response = client.get("/" + junk)
+            assert response.status_code == 200
+            assert b"Top story" in response.content
+
+
+@pytest.mark.django_db
+def test_parameters_a_page_uses_make_their_own_entries(client):
+    factories.make_article(title="Findable headline")
+    client.get("/search/?q=nothing")
+
+    response = client.get("/search/?q=findable&utm_source=x")
+
+    assert b"Findable headline" in response.content
+
+
+@pytest.mark.django_db
+def test_unknown_parameters_on_an_undeclared_route_are_not_stored(client):
+    article = factories.make_article()
+    client.get(url_of(article) + "?junk=1")
+    client.get(url_of(article) + "?junk=2")
+
+    assert caching.route_of(client.get("/").wsgi_request) is not None
+    request = client.get(url_of(article) + "?junk=3").wsgi_request
+    assert caching.route_of(request) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/feeds/rss/", "article"])
+def test_head_answers_like_get(client, path):
+    article = factories.make_article()
+    path = article.get_absolute_url() if path == "article" else path
+
+    got = client.get(path)
+    head = client.head(path)
+
+    assert got.status_code == head.status_code == 200
+    assert head.content == b""
+    for header in ("Content-Type", "Cache-Tag", "ETag", "Cache-Control"):
+        assert head[header] == got[header]
+
+
+# The CDN purge hook ------------------------------------------------------------
+
+
+@pytest.fixture
+def purge_server():
+    """A local HTTP server recording the purge requests it receives."""
+    import http.server
+    import json
+    import threading
+
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the stdlib's name
+            length = int(self.headers["Content-Length"])
+            received.append(
+                (json.loads(self.rfile.read(length)), self.headers["Surrogate-Key"])
+            )
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/purge", received
+    server.shutdown()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_posts_its_keys_to_the_cdn_after_commit(settings, purge_server):
+    url, received = purge_server
+    settings.CDN_PURGE_URL = url
+    film = factories.make_film()
+    received.clear()
+
+    claim = factories.make_claim(film)
+
+    tags = {tag for body, _header in received for tag in body["tags"]}
+    assert {f"claim:{claim.pk}", f"film:{film.pk}"} <= tags
+    assert all(header == " ".join(body["tags"]) for body, header in received)
+
+
+@pytest.mark.django_db
+def test_no_purge_url_posts_nothing(settings, monkeypatch):
+    settings.CDN_PURGE_URL = ""
+    calls = []
+    monkeypatch.setattr(
+        "urllib.request.urlopen", lambda *a, **kw: calls.append(a) or None
+    )
+
+    dependency_cache.purge_cdn(["article:1"])
+
+    assert calls == []
+
+
+@pytest.mark.django_db
+def test_unreachable_cdn_is_logged_and_never_raised(settings, caplog):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens here once closed
+    settings.CDN_PURGE_URL = f"http://127.0.0.1:{port}/purge"
+
+    dependency_cache.purge_cdn(["article:1"])
+
+    assert "CDN purge of article:1 failed" in caplog.text

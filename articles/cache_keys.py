@@ -1,0 +1,43 @@
+"""The dependency keys of an article page: exactly the rows it shows.
+
+Kept apart from articles/views.py so the page's queries can change without this
+list moving; see franchise/cache.py for what the keys do.
+"""
+
+
+def source_keys(source):
+    keys = [f"source:{source.pk}"]
+    if source.speaker_id:
+        keys.append(f"person:{source.speaker_id}")
+    return keys
+
+
+def claim_keys(claim):
+    """A claim shown with its sources (and their speakers)."""
+    keys = [f"claim:{claim.pk}"]
+    for source in claim.sources.all():
+        keys += source_keys(source)
+    return keys
+
+
+def article_page_keys(context):
+    """Keys of the article, its image, bylines, tags, films, sources, claims."""
+    article = context["article"]
+    keys = [f"article:{article.pk}", f"section:{article.section_id}"]
+    if article.lead_image_id:
+        keys.append(f"image:{article.lead_image_id}")
+    keys += [f"author:{byline.author_id}" for byline in article.bylines.all()]
+    keys += [f"tag:{tag.pk}" for tag in article.tags.all()]
+    # The Sources list: cited, quoted and claims' sources, with their speakers.
+    for entry in context.get("sources") or ():
+        keys += source_keys(entry["source"])
+    if article.rated_claim_id:
+        keys += claim_keys(article.rated_claim)
+    # Asserted claims, their subjects, and the claims they compete with.
+    for claim in context.get("claims") or ():
+        keys += claim_keys(claim)
+        keys.append(claim.subject_key)
+        for other in getattr(claim, "disputes", ()):
+            keys += claim_keys(other)
+    keys += [f"article:{item.pk}" for item in context.get("related") or ()]
+    return list(dict.fromkeys(keys))
