@@ -20,6 +20,7 @@ from django.views import View
 
 from articles.models import Article
 from franchise import cache as dependency_cache
+from franchise.models import Claim
 from newsroom import caching, signals
 from tests import factories
 
@@ -433,8 +434,10 @@ def film_with_claim():
 
 
 def article_about(film, **kw):
+    """An article covering the film and asserting its claims, which it then shows."""
     article = factories.make_article(**kw)
     article.films.add(film)
+    article.claims.add(*Claim.objects.about(film))
     return article
 
 
@@ -596,7 +599,8 @@ def test_editing_a_person_refreshes_pages_quoting_or_crediting_them(
     film = factories.make_film()
     factories.make_credit(film=film, person=speaker)
     article = factories.make_article()
-    factories.make_quote(article, speaker=speaker)
+    interview = factories.make_source(title="Interview", speaker=speaker)
+    factories.make_quote(article, speaker=speaker, source=interview)
     unrelated = factories.make_article()
     for url in (
         article.get_absolute_url(),
