@@ -29,6 +29,7 @@ from franchise.models import (
     Source,
 )
 from franchise.services import resolve_dispute, set_claim_status
+from franchise.text import CleanTextAdminMixin, CleanTextFormMixin
 
 # Writers add claims as they report them; confirming or denying is an editor's
 # call, made through set_claim_status with a reason.
@@ -114,14 +115,14 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(Franchise)
-class FranchiseAdmin(admin.ModelAdmin):
+class FranchiseAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["title", "franchise", "format", "production_status", "release"]
     list_filter = ["production_status", "format", "franchise"]
     list_select_related = ["franchise"]
@@ -152,7 +153,7 @@ class FilmAdmin(admin.ModelAdmin):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["film", "kind", "country", "date_display", "platform"]
     list_filter = ["kind", "country"]
     list_select_related = ["film"]
@@ -165,7 +166,7 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "born"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -173,7 +174,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Character)
-class CharacterAdmin(admin.ModelAdmin):
+class CharacterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "franchise"]
     list_filter = ["franchise"]
     list_select_related = ["franchise"]
@@ -182,7 +183,7 @@ class CharacterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["person", "job", "character", "film", "status", "billing_order"]
     list_filter = ["job", "status"]
     list_select_related = ["person", "character", "film"]
@@ -191,7 +192,7 @@ class CreditAdmin(admin.ModelAdmin):
 
 
 @admin.register(Song)
-class SongAdmin(admin.ModelAdmin):
+class SongAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["title", "status"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
@@ -201,7 +202,7 @@ class SongAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["song", "name", "category", "year", "result"]
     list_filter = ["result", "year"]
     list_select_related = ["song"]
@@ -210,7 +211,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "who", "outlet", "date", "on_record"]
     list_filter = ["kind", "on_record"]
     list_select_related = ["speaker"]
@@ -247,7 +248,7 @@ def coverage_model():
     return Claim.articles.rel.related_model
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(CleanTextFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Claim.Status.choices, label="New status")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -269,7 +270,7 @@ class StatusChangeForm(forms.Form):
         return status
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": REASON_REQUIRED},
@@ -277,7 +278,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give a reason for confirming this value."},
@@ -342,7 +343,7 @@ def mark_as(status):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = [
         "subject",
         "property",

@@ -211,6 +211,9 @@ TASKS = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+# Commas separate tags; a multi-word tag stays one (articles/tags.py).
+TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tags.edit_string_for_tags"
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
