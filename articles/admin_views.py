@@ -28,6 +28,7 @@ from articles.models import (
 )
 from articles.preview import preview_article, render_preview
 from franchise.models import Claim, Film, Person, Song, Source
+from franchise.text import strip_unsafe
 
 
 def viewer_required(view):
@@ -246,9 +247,8 @@ def comment_list(request, pk):
     article = _article(pk)
     if request.method == "POST":
         try:
-            workflow.add_comment(
-                article, by=request.user, text=request.POST.get("text", "")
-            )
+            text = strip_unsafe(request.POST.get("text", ""))
+            workflow.add_comment(article, by=request.user, text=text)
         except ValidationError as error:
             _refused(request, error)
         else:

@@ -4,6 +4,8 @@ import re
 
 import nh3
 
+from franchise.text import find_unsafe, strip_unsafe
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -76,6 +78,10 @@ def clean_html(html):
     """Sanitise rich text: no scripts, handlers, inline styles or unsafe links."""
     if not html:
         return ""
-    cleaned = _cleaner.clean(_unwrap_google_docs(html)).strip()
+    cleaned = _cleaner.clean(strip_unsafe(_unwrap_google_docs(html))).strip()
+    if find_unsafe(cleaned):
+        # Entities such as &#1; decode to control characters; removing them can
+        # join "java&#1;script:" into a scheme, so the result is cleaned again.
+        cleaned = _cleaner.clean(strip_unsafe(cleaned)).strip()
     # The editor's empty document is a single empty paragraph.
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned

@@ -88,7 +88,11 @@ class CleanTextFormMixin:
             if not isinstance(value, str):
                 continue
             if _is_multiline(self, name, field):
-                self.cleaned_data[name] = strip_unsafe(value)
+                cleaned = strip_unsafe(value)
+                self.cleaned_data[name] = cleaned
+                if field.required and value.strip() and not cleaned.strip():
+                    # Nothing readable was left once the invisible was removed.
+                    self.add_error(name, field.error_messages["required"])
                 continue
             try:
                 validate_clean_text(value)
