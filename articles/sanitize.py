@@ -47,6 +47,15 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+
+
+def _attribute(element, attribute, value):
+    # Browsers read "\\" in a URL as "/": "\\\\evil.example" would leave the site.
+    if attribute == "href":
+        return value.replace("\\", "%5C")
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     # Word and Google Docs wrap content in these; keep the text, drop the wrapper.
@@ -55,6 +64,7 @@ _cleaner = nh3.Cleaner(
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer nofollow",
     strip_comments=True,
+    attribute_filter=_attribute,
 )
 
 
