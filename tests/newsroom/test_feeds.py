@@ -1,6 +1,7 @@
 import datetime as dt
 import html
 import json
+import re
 
 import feedparser
 import pytest
@@ -229,3 +230,37 @@ def test_every_tag_page_has_its_feeds(client, name):
     for kind in ("rss", "atom"):
         feed = parse(client, reverse(f"feed-tag-{kind}", args=[tag.slug]))
         assert [e.title for e in feed.entries] == ["Tagged"]
+
+
+def alternates(response):
+    return re.findall(
+        r'<link rel="alternate" type="application/(rss|atom)\+xml" title="[^"]*" '
+        r'href="([^"]+)">',
+        response.content.decode(),
+    )
+
+
+def test_every_page_links_the_site_feeds(client, world):
+    for url in ["/", world["article"].get_absolute_url(), "/search/", "/about/ethics/"]:
+        links = alternates(client.get(url))
+        assert ("rss", reverse("feed-rss")) in links, url
+        assert ("atom", reverse("feed-atom")) in links, url
+
+
+def test_list_pages_link_their_own_feeds_and_those_feeds_answer(client, world):
+    Tag.objects.filter(name="sequel").update(name="東京 sequel", slug="東京-sequel")
+    tag = Tag.objects.get()
+    pages = {
+        "section": (world["section"].get_absolute_url(), world["section"].slug),
+        "tag": (reverse("articles:tag", args=[tag.slug]), tag.slug),
+        "author": (world["author"].get_absolute_url(), world["author"].slug),
+        "franchise": (world["franchise"].get_absolute_url(), world["franchise"].slug),
+    }
+    for kind, (url, slug) in pages.items():
+        links = alternates(client.get(url))
+        for fmt in ("rss", "atom"):
+            feed_url = reverse(f"feed-{kind}-{fmt}", args=[slug])
+            assert (fmt, feed_url) in links, (url, links)
+            assert [e.title for e in parse(client, feed_url).entries] == [
+                "Sequel confirmed"
+            ]
