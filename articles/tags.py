@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from franchise.text import validate_clean_text
+from franchise.text import strip_unsafe, validate_clean_text
 
 # taggit's Tag.name and Tag.slug are both VARCHAR(100).
 MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -68,7 +68,8 @@ def validate_tag_names(names):
                 ValidationError(
                     "In the tag “%(name)s”: %(problem)s",
                     code="tag_unsafe_character",
-                    params={"name": name, "problem": error.messages[0]},
+                    # The name as shown, without the character itself.
+                    params={"name": strip_unsafe(name), "problem": error.messages[0]},
                 )
             )
     if errors:

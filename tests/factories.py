@@ -191,3 +191,31 @@ def make_award(**kw):
 
     return Award.objects.create(**kw)
 
+
+
+def admin_inline_management(prefix, total=0):
+    """The management form of an empty admin inline."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def admin_article_post(section, **fields):
+    """The POST the article admin's add form sends, with empty inlines."""
+    data = {
+        "title": "Purple Hearts 2 is happening",
+        "slug": f"purple-hearts-2-is-happening-{n()}",
+        "dek": "The sequel is on.",
+        "body": "<p>Body.</p>",
+        "kind": Article.Kind.NEWS,
+        "section": section.pk,
+        "tags": "purple hearts, sequels",
+        **admin_inline_management("bylines"),
+        **admin_inline_management("citations"),
+        **admin_inline_management("quotes"),
+    }
+    data.update(fields)
+    return data

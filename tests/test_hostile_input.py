@@ -24,6 +24,7 @@ from taggit.models import Tag
 from articles import workflow
 from articles.admin import CommentForm, CorrectionForm, RetractForm
 from articles.models import Article, AuthorProfile, Correction, Image
+from articles.tags import edit_string_for_tags, parse_tags, tag_slug
 from franchise.models import Claim, Film, Person, Song, Source
 from franchise.text import find_unsafe, strip_unsafe
 from tests import factories
@@ -317,3 +318,126 @@ def test_every_payload_through_every_admin_text_field_keeps_the_site_valid(
     assert news.status_code == 200
     titles = re.findall(r"<news:title>(.*?)</news:title>", news.content.decode(), re.S)
     assert titles and all(t.strip() for t in titles)
+
+
+# The cleaner, the tag parser and the real admin POSTs.
+
+
+def test_tags_are_split_on_commas_only():
+    assert parse_tags("Purple Hearts 2") == ["Purple Hearts 2"]
+    assert parse_tags(" Purple  Hearts 2 , sequels,,purple hearts 2") == [
+        "Purple Hearts 2",
+        "sequels",
+    ]
+    assert parse_tags('"Crosby, Stills", Nash') == ["Crosby, Stills", "Nash"]
+    tags = [Tag(name="Crosby, Stills"), Tag(name="Purple Hearts 2")]
+    assert parse_tags(edit_string_for_tags(tags)) == ["Crosby, Stills", "Purple Hearts 2"]
+
+
+def test_a_tag_without_letters_gets_a_stable_slug():
+    assert tag_slug("Purple Hearts 2") == "purple-hearts-2"
+    assert tag_slug("東京") == "東京"
+    for name in ["\\", "!!!", "🎬🍿"]:
+        assert re.fullmatch(r"tag-[0-9a-f]{10}", tag_slug(name)), name
+        assert tag_slug(name) == tag_slug(name)
+    assert tag_slug("\\") != tag_slug("!!!")
+
+
+def test_writer_saves_one_multi_word_tag_and_a_tag_without_letters(client, writer):
+    client.force_login(writer)
+    section = factories.make_section()
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        factories.admin_article_post(section, tags="Purple Hearts 2, \\, !!!"),
+    )
+    assert response.status_code == 302, response.content[:2000]
+    article = Article.objects.get()
+    assert sorted(article.tags.names()) == sorted(["Purple Hearts 2", "\\", "!!!"])
+    assert all(tag.slug for tag in article.tags.all())
+    Article.objects.update(status=Article.Status.PUBLISHED, published_at=timezone.now())
+    client.logout()
+    assert client.get("/sitemaps/tags.xml").status_code == 200
+    for tag in article.tags.all():
+        assert client.get(reverse("articles:tag", args=[tag.slug])).status_code == 200
+        assert client.get(reverse("feed-tag-rss", args=[tag.slug])).status_code == 200
+
+
+def test_tag_sitemap_skips_a_tag_left_without_a_slug(client):
+    article = factories.make_article()
+    article.tags.add("\\")  # the way taggit itself names it: slug ""
+    assert Tag.objects.get().slug == ""
+    assert client.get("/sitemaps/tags.xml").status_code == 200
+
+
+def test_a_tag_too_long_for_the_database_is_refused_with_a_message(client, writer):
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        factories.admin_article_post(factories.make_section(), tags="x" * 101),
+    )
+    assert response.status_code == 200
+    assert "is 101 characters long; a tag may have at most 100" in response.text
+    assert not Article.objects.exists() and not Tag.objects.exists()
+
+
+def test_a_control_character_in_a_headline_is_refused_at_its_position(client, writer):
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        factories.admin_article_post(
+            factories.make_section(), title="Purple Hear\x07ts 2", tags="t\x1bag"
+        ),
+    )
+    assert response.status_code == 200
+    assert "Remove the control character U+0007 at position 12" in response.text
+    assert (
+        "In the tag “tag”: Remove the control character U+001B at position 2"
+        in response.text
+    )
+    assert not Article.objects.exists()
+
+
+def test_a_non_character_headline_is_refused(client, writer):
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        factories.admin_article_post(factories.make_section(), title="\ufffe"),
+    )
+    assert response.status_code == 200
+    assert "Remove the non-character U+FFFE at position 1" in response.text
+
+
+def test_control_characters_are_removed_from_bodies_and_deks(client, writer):
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        factories.admin_article_post(
+            factories.make_section(),
+            dek="Bell\x07 and escape\x1b\ufdd0 gone.\nNew line stays.",
+            body="<p>a\x08b&#1;c</p>",
+        ),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.dek == "Bell and escape gone.\nNew line stays."
+    assert article.body == "<p>abc</p>"
+
+
+def test_knowledge_base_names_refuse_control_characters(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:franchise_person_add"),
+        {"name": "Sofia\x1b Carson", "slug": "sofia-carson"},
+    )
+    assert response.status_code == 200
+    assert "Remove the control character U+001B at position 6" in response.text
+    assert not Person.objects.exists()
+
+
+def test_an_editorial_comment_is_cleaned(client, editor):
+    article = factories.make_article(published=False)
+    client.force_login(editor)
+    client.post(
+        reverse("articles_admin:comments", args=[article.pk]), {"text": "Fix\x07 this"}
+    )
+    assert article.comments.get().text == "Fix this"
