@@ -93,33 +93,52 @@ def admin_request(user):
     return request
 
 
+def spread(fields, form):
+    """Single-line fields each take one payload per form; multi-line fields take
+    all of that form's payloads, one per line. Every payload thus goes through
+    one single-line field and every multi-line field of the form."""
+    single = [f for f in fields if not is_multiline(form, f)] or fields[:1]
+    multi = [f for f in fields if f not in single]
+    for start in range(0, len(PAYLOADS), len(single)):
+        chunk = PAYLOADS[start : start + len(single)]
+        values = dict(zip(single, chunk, strict=False))
+        values.update({f: "\n".join(chunk) for f in multi})
+        yield start, values
+
+
+def check_refusals(form, model, values):
+    for name, payload in values.items():
+        if is_multiline(form, name):
+            assert name not in form.errors, (model, name, payload, form.errors)
+        elif name in form.errors:
+            assert expect_refused(form, name, payload), (
+                model, name, payload, form.errors[name],
+            )
+
+
 def run_admin_form(model, user, *, instance_for_initial, slugs=()):
-    """Every payload in every text field of ``model``'s admin form; returns the
-    saved objects. Fails on a refusal that has no stated reason."""
+    """The whole corpus through every text field of ``model``'s admin form;
+    returns the saved objects. Fails on a refusal that has no stated reason."""
     model_admin = admin.site.get_model_admin(model)
-    request = admin_request(user)
-    form_class = model_admin.get_form(request, None)
+    form_class = model_admin.get_form(admin_request(user), None)
     base = initial_data(form_class(instance=instance_for_initial))
     saved, fields = [], text_fields(form_class())
     assert fields, model
-    for i, payload in enumerate(PAYLOADS):
-        data = dict(base)
-        for name in fields:
-            data[name] = payload
+    for i, values in spread(fields, form_class()):
+        data = {**base, **values}
         for name in slugs:
             data[name] = f"hostile-{model._meta.model_name}-{i}"
         form = form_class(data=data, files=None)
         valid = form.is_valid()
-        for name in fields:
-            if name in form.errors and not is_multiline(form, name):
-                assert expect_refused(form, name, payload), (
-                    model,
-                    name,
-                    payload,
-                    form.errors[name],
-                )
-            elif is_multiline(form, name):
-                assert name not in form.errors, (model, name, payload, form.errors)
+        check_refusals(form, model, values)
+        if not valid:
+            # What a writer does next: take the character out, shorten, retry.
+            for name in form.errors:
+                if name in values and not is_multiline(form, name):
+                    limit = form.fields[name].max_length or 100
+                    data[name] = strip_unsafe(values[name]).strip()[:limit] or "x"
+            form = form_class(data=data, files=None)
+            valid = form.is_valid()
         if valid:
             obj = form.save()
             saved.append(obj)
@@ -142,7 +161,7 @@ class MarkupCheck(HTMLParser):
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
             if name in {"href", "src", "action", "formaction"} and value:
-                if re.match(r"\s*(javascript|vbscript|data:text)", value, re.I):
+                if re.match(r"\s*(javascript|vbscript|data):", value, re.I):
                     self.problems.append(f"<{tag} {name}={value!r}>")
                 if "\\" in value:
                     self.problems.append(f"backslash in <{tag} {name}={value!r}>")
@@ -203,7 +222,7 @@ def hostile_site(editor):
         ),
         slugs=["slug"],
     )
-    assert len(site["articles"]) > len(PAYLOADS) // 2
+    assert len(site["articles"]) > len(PAYLOADS) // 4
     now = timezone.now()
     Article.objects.update(status=Article.Status.PUBLISHED, published_at=now)
     Article.objects.filter(pk__in=[a.pk for a in site["articles"]]).update(
@@ -225,23 +244,21 @@ def run_admin_form_images(editor):
     image = factories.make_image()
     model_admin = admin.site.get_model_admin(Image)
     form_class = model_admin.get_form(admin_request(editor), image)
+    fields = ["title", "alt_text", "credit", "caption"]
     saved = 0
-    for i, payload in enumerate(PAYLOADS):
+    for i, values in spread(fields, form_class(instance=image)):
         data = initial_data(form_class(instance=image))
         data.pop("file", None)
-        for name in ("title", "alt_text", "credit", "caption"):
-            data[name] = payload
+        data.update(values)
         form = form_class(data=data, instance=image)
-        if form.is_valid():
-            if i % 25:
-                continue  # each save remakes the renditions: a sample is enough
+        valid = form.is_valid()
+        check_refusals(form, Image, values)
+        assert set(form.errors) <= set(fields), form.errors
+        if valid and i % 10 == 0:  # each save remakes the renditions: a sample
             form.save()
             saved += 1
-            for name in ("title", "alt_text", "credit", "caption"):
+            for name in fields:
                 assert not find_unsafe(getattr(image, name))
-        else:
-            for name, errors in form.errors.items():
-                assert name in {"title", "alt_text", "credit", "caption"}, errors
     return saved
 
 
