@@ -458,3 +458,10 @@ def test_an_editorial_comment_is_cleaned(client, editor):
         reverse("articles_admin:comments", args=[article.pk]), {"text": "Fix\x07 this"}
     )
     assert article.comments.get().text == "Fix this"
+
+
+def test_sitemap_index_lists_only_sitemaps_with_urls(client):
+    factories.make_article()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemaps/articles.xml" in index
+    assert "/sitemaps/franchises.xml" not in index  # no franchise: an empty urlset
