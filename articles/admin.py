@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import permissions, revisions, services
+from articles import permissions, revisions, services, tags
 from articles.checks import PublishBlocked, publish_problems
 from articles.forms import ImageForm
 from articles.models import (
@@ -33,6 +33,7 @@ from articles.models import (
 from articles.sanitize import clean_html
 from articles.widgets import TagAutocompleteWidget
 from franchise.locks import ShownRowAdmin
+from franchise.text import CleanTextAdminMixin, CleanTextFormMixin
 
 Status = Article.Status
 Action = Transition.Action
@@ -59,7 +60,7 @@ def smallest_rendition(image):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -67,7 +68,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(ShownRowAdmin, admin.ModelAdmin):
+class AuthorProfileAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["display_name", "role", "user"]
     list_select_related = ["user"]
     search_fields = ["display_name", "slug", "user__username"]
@@ -89,7 +90,7 @@ class RenditionInline(admin.TabularInline):
 
 
 @admin.register(Image)
-class ImageAdmin(ShownRowAdmin, admin.ModelAdmin):
+class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "title", "credit", "width", "height", "created_at"]
     list_display_links = ["thumbnail", "title"]
@@ -169,7 +170,7 @@ def _textarea():
     return forms.Textarea(attrs={"rows": 4, "cols": 60})
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextFormMixin, forms.Form):
     comment = forms.CharField(
         label="What needs to change",
         widget=_textarea(),
@@ -177,7 +178,7 @@ class CommentForm(forms.Form):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(CleanTextFormMixin, forms.Form):
     at = forms.DateTimeField(
         label="Publish at",
         widget=forms.DateTimeInput(
@@ -187,7 +188,7 @@ class ScheduleForm(forms.Form):
     )
 
 
-class UnpublishForm(forms.Form):
+class UnpublishForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why it comes down",
         widget=_textarea(),
@@ -195,7 +196,7 @@ class UnpublishForm(forms.Form):
     )
 
 
-class RetractForm(forms.Form):
+class RetractForm(CleanTextFormMixin, forms.Form):
     note = forms.CharField(
         label="Note for readers",
         widget=_textarea(),
@@ -203,7 +204,7 @@ class RetractForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=Correction.Kind.choices)
     text = forms.CharField(
         widget=_textarea(),
@@ -211,7 +212,7 @@ class CorrectionForm(forms.Form):
     )
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(CleanTextFormMixin, forms.Form):
     override_reason = forms.CharField(
         label="Go ahead anyway because",
         widget=_textarea(),
@@ -316,6 +317,22 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
 
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        tags.validate_tag_names(names)
+        return names
+
+    def _save_m2m(self):
+        # New tags get our slug (never empty); taggit would make "" for "\\".
+        names = self.cleaned_data.get("tags")
+        if names is not None:
+            self.cleaned_data["tags"] = tags.tags_for_names(names)
+        try:
+            super()._save_m2m()
+        finally:
+            if names is not None:
+                self.cleaned_data["tags"] = names
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
@@ -356,7 +373,7 @@ class TrashFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -877,7 +894,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self.run_each(request, queryset, services.restore_from_trash, "Restored")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     """An audit record: nobody adds, changes or deletes, superusers included."""
 
     def has_add_permission(self, request, obj=None):

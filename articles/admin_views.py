@@ -34,6 +34,7 @@ from articles.preview import (
     revoke_preview_link,
 )
 from franchise.models import Claim, Film, Person, Song, Source
+from franchise.text import strip_unsafe
 
 
 def viewer_required(view):
@@ -252,9 +253,8 @@ def comment_list(request, pk):
     article = _article(pk)
     if request.method == "POST":
         try:
-            services.add_comment(
-                article, by=request.user, text=request.POST.get("text", "")
-            )
+            text = strip_unsafe(request.POST.get("text", ""))
+            services.add_comment(article, by=request.user, text=text)
         except ValidationError as error:
             _refused(request, error)
         else:

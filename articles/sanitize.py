@@ -4,6 +4,8 @@ import re
 
 import nh3
 
+from franchise.text import find_unsafe, strip_unsafe
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -45,6 +47,15 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+
+
+def _attribute(element, attribute, value):
+    # Browsers read "\\" in a URL as "/": "\\\\evil.example" would leave the site.
+    if attribute == "href":
+        return value.replace("\\", "%5C")
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     # Word and Google Docs wrap content in these; keep the text, drop the wrapper.
@@ -53,6 +64,7 @@ _cleaner = nh3.Cleaner(
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer nofollow",
     strip_comments=True,
+    attribute_filter=_attribute,
 )
 
 
@@ -76,6 +88,10 @@ def clean_html(html):
     """Sanitise rich text: no scripts, handlers, inline styles or unsafe links."""
     if not html:
         return ""
-    cleaned = _cleaner.clean(_unwrap_google_docs(html)).strip()
+    cleaned = _cleaner.clean(strip_unsafe(_unwrap_google_docs(html))).strip()
+    if find_unsafe(cleaned):
+        # Entities such as &#1; decode to control characters; removing them can
+        # join "java&#1;script:" into a scheme, so the result is cleaned again.
+        cleaned = _cleaner.clean(strip_unsafe(cleaned)).strip()
     # The editor's empty document is a single empty paragraph.
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned

@@ -30,6 +30,7 @@ from franchise.models import (
     Source,
 )
 from franchise.services import resolve_dispute, set_claim_status
+from franchise.text import CleanTextAdminMixin, CleanTextFormMixin
 
 # Writers add claims as they report them; confirming or denying is an editor's
 # call, made through set_claim_status with a reason.
@@ -115,14 +116,14 @@ class AwardInline(ShownRowInline, admin.TabularInline):
 
 
 @admin.register(Franchise)
-class FranchiseAdmin(admin.ModelAdmin):
+class FranchiseAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Film)
-class FilmAdmin(ShownRowAdmin, admin.ModelAdmin):
+class FilmAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["title", "franchise", "format", "production_status", "release"]
     list_filter = ["production_status", "format", "franchise"]
     list_select_related = ["franchise"]
@@ -153,7 +154,7 @@ class FilmAdmin(ShownRowAdmin, admin.ModelAdmin):
 
 
 @admin.register(Release)
-class ReleaseAdmin(ShownRowAdmin, admin.ModelAdmin):
+class ReleaseAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["film", "kind", "country", "date_display", "platform"]
     list_filter = ["kind", "country"]
     list_select_related = ["film"]
@@ -166,7 +167,7 @@ class ReleaseAdmin(ShownRowAdmin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ShownRowAdmin, admin.ModelAdmin):
+class PersonAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["name", "born"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -174,7 +175,7 @@ class PersonAdmin(ShownRowAdmin, admin.ModelAdmin):
 
 
 @admin.register(Character)
-class CharacterAdmin(ShownRowAdmin, admin.ModelAdmin):
+class CharacterAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["name", "franchise"]
     list_filter = ["franchise"]
     list_select_related = ["franchise"]
@@ -183,7 +184,7 @@ class CharacterAdmin(ShownRowAdmin, admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(ShownRowAdmin, admin.ModelAdmin):
+class CreditAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["person", "job", "character", "film", "status", "billing_order"]
     list_filter = ["job", "status"]
     list_select_related = ["person", "character", "film"]
@@ -192,7 +193,7 @@ class CreditAdmin(ShownRowAdmin, admin.ModelAdmin):
 
 
 @admin.register(Song)
-class SongAdmin(ShownRowAdmin, admin.ModelAdmin):
+class SongAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["title", "status"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
@@ -202,7 +203,7 @@ class SongAdmin(ShownRowAdmin, admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(ShownRowAdmin, admin.ModelAdmin):
+class AwardAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["song", "name", "category", "year", "result"]
     list_filter = ["result", "year"]
     list_select_related = ["song"]
@@ -211,7 +212,7 @@ class AwardAdmin(ShownRowAdmin, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ShownRowAdmin, admin.ModelAdmin):
+class SourceAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = ["title", "kind", "who", "outlet", "date", "on_record"]
     list_filter = ["kind", "on_record"]
     list_select_related = ["speaker"]
@@ -248,7 +249,7 @@ def coverage_model():
     return Claim.articles.rel.related_model
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(CleanTextFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Claim.Status.choices, label="New status")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -270,7 +271,7 @@ class StatusChangeForm(forms.Form):
         return status
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": REASON_REQUIRED},
@@ -278,7 +279,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give a reason for confirming this value."},
@@ -343,7 +344,7 @@ def mark_as(status):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ShownRowAdmin, admin.ModelAdmin):
+class ClaimAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_display = [
         "subject",
         "property",

@@ -68,11 +68,17 @@ class ArticleFeed(Feed):
     kind = "rss"
     language = "en-gb"
 
+    def text(self, value):
+        """Text for an element readers decode as HTML in RSS (#6533), so escaped
+        once more; Atom marks its titles as plain text, so no second escape."""
+        value = xml_text(value)
+        return escape(value) if self.kind == "rss" else value
+
     def title(self, obj):
-        return xml_text(settings.SITE_NAME)
+        return self.text(settings.SITE_NAME)
 
     def description(self, obj):
-        return xml_text(f"The latest from {settings.SITE_NAME}.")
+        return self.text(f"The latest from {settings.SITE_NAME}.")
 
     subtitle = description
 
@@ -102,11 +108,11 @@ class ArticleFeed(Feed):
         )
 
     def item_title(self, item):
-        # Feed readers treat titles as HTML, so they are escaped once more (#6533).
-        return escape(xml_text(item.title))
+        return self.text(item.title)
 
     def item_description(self, item):
-        # Readers render descriptions as HTML; the dek is plain text.
+        # Both formats carry descriptions as HTML (Atom: <summary type="html">);
+        # the dek is plain text.
         return escape(xml_text(item.dek))
 
     def item_link(self, item):
@@ -161,10 +167,10 @@ class SlugFeed(ArticleFeed):
         return {"slug": obj.slug}
 
     def title(self, obj):
-        return xml_text(f"{obj} — {settings.SITE_NAME}")
+        return self.text(f"{obj} — {settings.SITE_NAME}")
 
     def description(self, obj):
-        return xml_text(f"The latest {self.noun} {obj} from {settings.SITE_NAME}.")
+        return self.text(f"The latest {self.noun} {obj} from {settings.SITE_NAME}.")
 
     subtitle = description
 

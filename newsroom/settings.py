@@ -222,6 +222,9 @@ TASKS = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+# Commas separate tags; a multi-word tag stays one (articles/tags.py).
+TAGGIT_TAGS_FROM_STRING = "articles.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tags.edit_string_for_tags"
 
 # The JSON API (/api/v1/): requests per client IP, counted in the default cache.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/min")

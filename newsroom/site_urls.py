@@ -31,8 +31,9 @@ urlpatterns = [
     path("feeds/atom/", feeds.LatestAtom(), name="feed-atom"),
     path("feeds/section/<slug:slug>/rss/", feeds.SectionRss(), name="feed-section-rss"),
     path("feeds/section/<slug:slug>/atom/", feeds.SectionAtom(), name="feed-section-atom"),
-    path("feeds/tag/<slug:slug>/rss/", feeds.TagRss(), name="feed-tag-rss"),
-    path("feeds/tag/<slug:slug>/atom/", feeds.TagAtom(), name="feed-tag-atom"),
+    # Tag slugs keep Unicode (as the tag pages do), which <slug:> would refuse.
+    path("feeds/tag/<str:slug>/rss/", feeds.TagRss(), name="feed-tag-rss"),
+    path("feeds/tag/<str:slug>/atom/", feeds.TagAtom(), name="feed-tag-atom"),
     path("feeds/author/<slug:slug>/rss/", feeds.AuthorRss(), name="feed-author-rss"),
     path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtom(), name="feed-author-atom"),
     path(

@@ -93,6 +93,8 @@ class TagSitemap(SiteSitemap):
                 taggit_taggeditem_items__content_type__model="article",
                 taggit_taggeditem_items__object_id__in=tagged,
             )
+            # A tag saved before tags always got a slug has no page to list.
+            .exclude(slug="")
             .distinct()
             .order_by("name")
         )

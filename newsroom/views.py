@@ -144,10 +144,13 @@ def sitemap_index(request, sitemaps):
     entries = []
     for section, sitemap in sitemaps.items():
         sitemap = sitemap() if callable(sitemap) else sitemap
+        paginator = sitemap.paginator  # a new Paginator (and count) per access
+        if not paginator.count:
+            continue  # an empty <urlset> is invalid: list only sitemaps with URLs
         location = settings.SITE_URL + reverse("sitemap", kwargs={"section": section})
         lastmod = sitemap.get_latest_lastmod()
         entries.append({"location": location, "last_mod": lastmod})
-        for number in range(2, sitemap.paginator.num_pages + 1):
+        for number in range(2, paginator.num_pages + 1):
             entries.append({"location": f"{location}?p={number}", "last_mod": lastmod})
     return TemplateResponse(
         request,

@@ -357,3 +357,21 @@ def make_correction(article, **kw):
     return Correction.objects.create(article=article, **kw)
 
 
+
+
+def admin_article_post(section, **fields):
+    """The POST the article admin's add form sends, with empty inlines."""
+    data = {
+        "title": "Purple Hearts 2 is happening",
+        "slug": f"purple-hearts-2-is-happening-{n()}",
+        "dek": "The sequel is on.",
+        "body": "<p>Body.</p>",
+        "kind": Article.Kind.NEWS,
+        "section": section.pk,
+        "tags": "purple hearts, sequels",
+        **inline_management("bylines"),
+        **inline_management("citations"),
+        **inline_management("quotes"),
+    }
+    data.update(fields)
+    return data

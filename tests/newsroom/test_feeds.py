@@ -1,10 +1,14 @@
 import datetime as dt
+import html
 import json
+import re
 
 import feedparser
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article
 from tests.factories import (
@@ -189,3 +193,74 @@ def test_feeds_run_a_constant_number_of_queries(
     # site (sites framework), articles with sections, bylines with authors, tags.
     with django_assert_num_queries(4):
         client.get(reverse(url_name))
+
+
+def shown(detail):
+    """What a reader displays for a parsed text construct (HTML is rendered)."""
+    if "term" in detail:
+        return detail["term"]
+    if detail["type"] == "text/html":
+        assert "<" not in detail["value"], detail
+        return html.unescape(detail["value"])
+    return detail["value"]
+
+
+HOSTILE_NAME = '<script>alert("x")</script> & <x\tonxxx=1>'
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feed_readers_show_the_exact_headline_and_tag_name(client, kind):
+    make_article(title=HOSTILE_NAME, dek=HOSTILE_NAME, tags=[HOSTILE_NAME])
+    tag = Tag.objects.get()
+    for url in (reverse(f"feed-{kind}"), reverse(f"feed-tag-{kind}", args=[tag.slug])):
+        feed = parse(client, url)
+        entry = feed.entries[0]
+        assert shown(entry.title_detail) == HOSTILE_NAME, url
+        assert shown(entry.summary_detail) == HOSTILE_NAME, url
+        assert [shown(t) for t in entry.tags] == [HOSTILE_NAME]
+    assert shown(feed.feed.title_detail) == f"{HOSTILE_NAME} — {settings.SITE_NAME}"
+    assert HOSTILE_NAME in shown(feed.feed.subtitle_detail)
+
+
+@pytest.mark.parametrize("name", ["Café", "Бандерас", "東京", "Purple Hearts 2"])
+def test_every_tag_page_has_its_feeds(client, name):
+    make_article(title="Tagged", tags=[name])
+    tag = Tag.objects.get()
+    assert client.get(reverse("articles:tag", args=[tag.slug])).status_code == 200
+    for kind in ("rss", "atom"):
+        feed = parse(client, reverse(f"feed-tag-{kind}", args=[tag.slug]))
+        assert [e.title for e in feed.entries] == ["Tagged"]
+
+
+def alternates(response):
+    return re.findall(
+        r'<link rel="alternate" type="application/(rss|atom)\+xml" title="[^"]*" '
+        r'href="([^"]+)">',
+        response.content.decode(),
+    )
+
+
+def test_every_page_links_the_site_feeds(client, world):
+    for url in ["/", world["article"].get_absolute_url(), "/search/", "/about/ethics/"]:
+        links = alternates(client.get(url))
+        assert ("rss", reverse("feed-rss")) in links, url
+        assert ("atom", reverse("feed-atom")) in links, url
+
+
+def test_list_pages_link_their_own_feeds_and_those_feeds_answer(client, world):
+    Tag.objects.filter(name="sequel").update(name="東京 sequel", slug="東京-sequel")
+    tag = Tag.objects.get()
+    pages = {
+        "section": (world["section"].get_absolute_url(), world["section"].slug),
+        "tag": (reverse("articles:tag", args=[tag.slug]), tag.slug),
+        "author": (world["author"].get_absolute_url(), world["author"].slug),
+        "franchise": (world["franchise"].get_absolute_url(), world["franchise"].slug),
+    }
+    for kind, (url, slug) in pages.items():
+        links = alternates(client.get(url))
+        for fmt in ("rss", "atom"):
+            feed_url = reverse(f"feed-{kind}-{fmt}", args=[slug])
+            assert (fmt, feed_url) in links, (url, links)
+            assert [e.title for e in parse(client, feed_url).entries] == [
+                "Sequel confirmed"
+            ]
