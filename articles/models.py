@@ -37,6 +37,7 @@ RESERVED_SLUGS = {
     "about",
     "news-sitemap.xml",
     "sitemaps",
+    "api",
 }
 
 
