@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import workflow
+from articles import services
 from articles.admin import CommentForm, CorrectionForm, RetractForm
 from articles.models import Article, AuthorProfile, Correction, Image
 from articles.tags import edit_string_for_tags, parse_tags, tag_slug
@@ -280,10 +280,10 @@ def test_corrections_and_retractions_with_hostile_text_stay_valid(client, editor
     for payload in PAYLOADS[::3]:
         form = CorrectionForm(data={"kind": "correction", "text": payload})
         if form.is_valid():
-            workflow.add_correction(article, by=editor, text=form.cleaned_data["text"])
+            services.add_correction(article, by=editor, text=form.cleaned_data["text"])
     note = RetractForm(data={"note": "\x07".join(PAYLOADS[:40])})
     assert note.is_valid()
-    workflow.retract(gone, by=editor, note=note.cleaned_data["note"])
+    services.retract(gone, by=editor, note=note.cleaned_data["note"])
     assert Correction.objects.count() > 100
     for url in [article.get_absolute_url(), gone.get_absolute_url(), "/corrections/"]:
         assert_page_safe(client.get(url), url)
