@@ -212,11 +212,7 @@ class ArticleQuerySet(models.QuerySet):
     def public(self):
         """Everything a reader may open: published, plus retraction notices."""
         return self.filter(
-            status__in=[
-                Article.Status.PUBLISHED,
-                Article.Status.SCHEDULED,
-                Article.Status.RETRACTED,
-            ],
+            status__in=PUBLIC_STATUSES,
             published_at__lte=timezone.now(),
             deleted_at__isnull=True,
         )
@@ -294,6 +290,11 @@ CARD_FIELDS = (
 
 # The rows published() can return, for partial indexes (it adds the time).
 LISTED = Q(status__in=["published", "scheduled"], deleted_at__isnull=True)
+
+
+# What readers may open once its time has come (Article.objects.public(),
+# Article.is_public): live articles and the notices of retracted ones.
+PUBLIC_STATUSES = ("published", "scheduled", "retracted")
 
 
 class ArticleKind(models.TextChoices):
@@ -551,24 +552,21 @@ class Article(models.Model):
             fields = kwargs.get("update_fields")
             if fields is not None and "kind" in fields:
                 kwargs["update_fields"] = {*fields, "unconfirmed"}
+        # The search index follows in articles.search.reindex_saved_article
+        # (post_save), so this model never imports the search module back.
         super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"title", "dek", "body"} & set(update_fields):
-            # The search index is derived from this row's own text.
-            from articles.search import update_search_vector
-
-            update_search_vector(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.section.slug, self.slug])
 
     @property
     def is_public(self):
+        """The in-memory form of ``Article.objects.public()``: the same three rules."""
         return (
-            self.status
-            in {self.Status.PUBLISHED, self.Status.SCHEDULED, self.Status.RETRACTED}
+            self.status in PUBLIC_STATUSES
             and self.published_at is not None
             and self.published_at <= timezone.now()
+            and self.deleted_at is None
         )
 
     @property

@@ -168,6 +168,12 @@ def update_search_vector(article):
         _fts_write([(article.pk, article.title, article.dek, article.body)])
 
 
+def reindex_saved_article(sender, instance, update_fields=None, **kwargs):
+    """post_save: keep the index derived from the row's own text current."""
+    if update_fields is None or {"title", "dek", "body"} & set(update_fields):
+        update_search_vector(instance)
+
+
 def rebuild_search_index():
     """Re-index every article, e.g. after a bulk load that skipped save()."""
     if is_postgresql():

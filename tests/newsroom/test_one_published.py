@@ -123,3 +123,13 @@ def test_author_pages_show_the_published_articles(client, story, name, expected)
     response = client.get(reverse("articles:author", args=[f"only-{name}"]))
     assert response.status_code == 200
     assert titles(response.context["articles"]) == expected
+
+
+def test_a_trashed_article_is_not_public_in_memory_either():
+    """Article.is_public is the in-memory form of Article.objects.public()."""
+    article = make_article()
+    assert article.is_public
+    article.deleted_at = timezone.now()
+    article.save()
+    assert not article.is_public
+    assert not Article.objects.public().filter(pk=article.pk).exists()
