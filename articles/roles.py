@@ -49,6 +49,7 @@ WRITER_PERMISSIONS = {
         "change_source",
         "view_source",
         "add_claim",
+        "change_claim",
         "view_claim",
     ],
     "taggit": ["add_tag", "view_tag"],
@@ -82,7 +83,8 @@ EDITOR_EXTRA_PERMISSIONS = {
             "claim",
         )
         for action in ("add", "change", "delete", "view")
-    ],
+    ]
+    + ["change_claim_status"],
     "taggit": ["change_tag", "delete_tag"],
     "redirects": [
         "add_redirect",

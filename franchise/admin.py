@@ -338,7 +338,9 @@ def mark_as(status):
         return modeladmin.change_status_in_bulk(request, queryset, status)
 
     action.__name__ = f"mark_{status.value}"
-    return admin.action(permissions=["change"], description=f"Mark as {status.label}")(
+    return admin.action(
+        permissions=["change_status"], description=f"Mark as {status.label}"
+    )(
         action
     )
 
@@ -409,6 +411,14 @@ class ClaimAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
             return self.fieldsets
         return [*self.fieldsets, *self.change_fieldsets]
 
+    def has_change_status_permission(self, request, obj=None):
+        """Editors rule on how sure we are; writers may only word the claim."""
+        return request.user.has_perm("franchise.change_claim_status")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_change_status"] = self.has_change_status_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
@@ -419,7 +429,9 @@ class ClaimAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
         return [StatusChangeInline] if obj is not None else []
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not self.has_change_permission(request):
+        if db_field.name == "status" and not self.has_change_status_permission(
+            request
+        ):
             kwargs["choices"] = [
                 (status.value, status.label) for status in WRITER_CLAIM_STATUSES
             ]
@@ -541,7 +553,7 @@ class ClaimAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
         claim = self.get_object(request, unquote(object_id))
         if claim is None:
             raise Http404("No such claim.")
-        if not self.has_change_permission(request, claim):
+        if not self.has_change_status_permission(request, claim):
             raise PermissionDenied
         form = StatusChangeForm(
             request.POST if request.method == "POST" else None,
@@ -633,13 +645,13 @@ class ClaimAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
             request,
             "Disputed facts",
             disputes=disputes,
-            can_resolve=self.has_change_permission(request),
+            can_resolve=self.has_change_status_permission(request),
         )
         return TemplateResponse(request, "admin/franchise/claim/disputed.html", context)
 
     def resolve_view(self, request, pk):
         """Confirm one value of a disputed fact; list the coverage to correct."""
-        if not self.has_change_permission(request):
+        if not self.has_change_status_permission(request):
             raise PermissionDenied
         winner = get_object_or_404(Claim.objects.for_display(), pk=pk)
         competitors = list(Claim.objects.competing_with(winner).for_display())

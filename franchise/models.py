@@ -684,6 +684,9 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["property", "qualifier", "id"]
+        # Editing a claim's wording and changing how sure we are of it are two
+        # rights: writers fix the claims their drafts use, editors rule on status.
+        permissions = [("change_claim_status", "Can change the status of a claim")]
         constraints = [
             models.CheckConstraint(
                 condition=(

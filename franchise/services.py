@@ -9,7 +9,7 @@ from franchise.models import Claim, ClaimStatusChange
 @transaction.atomic
 def set_claim_status(claim, status, *, by, reason):
     """Change a claim's status with a reason; the change is kept as history."""
-    if not by.has_perm("franchise.change_claim"):
+    if not by.has_perm("franchise.change_claim_status"):
         raise PermissionDenied("Only editors can change a claim's status.")
     if status not in Claim.Status.values:
         raise ValidationError(f"“{status}” is not a claim status.")

@@ -216,11 +216,7 @@ def test_writer_still_edits_image_and_source_only_their_draft_uses(
     assert not audit_entries().exists()
 
 
-def test_writer_with_claim_permission_edits_only_claims_of_drafts(
-    client, writer, editor
-):
-    # Writers' role has no change_claim today; the lock still holds if granted.
-    writer.user_permissions.add(Permission.objects.get(codename="change_claim"))
+def test_writer_edits_only_claims_of_drafts(client, writer, editor):
     draft_claim = factories.make_claim(value="Draft value")
     factories.make_article(published=False).claims.add(draft_claim)
     live_claim = factories.make_claim(value="Live value")
@@ -456,3 +452,37 @@ def test_writer_read_only_page_asks_the_lock_once(
         response = client.get(change_url(source))
 
     assert "Used by a live article" in response.content.decode()
+
+
+def test_writer_words_a_draft_claim_but_cannot_change_its_status(
+    client, writer, editor
+):
+    """Editing a claim's text is not ruling on it: every status path is refused."""
+    claim = factories.make_claim(value="Draft value")
+    factories.make_article(published=False).claims.add(claim)
+    competitor = factories.make_claim(claim.film, value="Other value")
+    data = editor_payload(client, editor, claim, value="Reworded")
+    data["status"] = Claim.Status.CONFIRMED
+    client.force_login(writer)
+
+    assert client.post(change_url(claim), data).status_code == 302
+    status_url = reverse("admin:franchise_claim_status", args=[claim.pk])
+    assert client.get(status_url).status_code == 403
+    forbidden = {"status": Claim.Status.CONFIRMED, "reason": "I say so"}
+    assert client.post(status_url, forbidden).status_code == 403
+    bulk = client.post(
+        reverse("admin:franchise_claim_changelist"),
+        {"action": "mark_confirmed", "_selected_action": [claim.pk], "apply": "1",
+         "reason": "I say so"},
+    )
+    assert bulk.status_code in (200, 302)
+    resolve_url = reverse("admin:franchise_claim_resolve", args=[claim.pk])
+    assert client.post(resolve_url, {"reason": "mine"}).status_code == 403
+    assert status_url.encode() not in client.get(change_url(claim)).content
+
+    claim.refresh_from_db()
+    competitor.refresh_from_db()
+    assert claim.value == "Reworded"
+    assert claim.status == Claim.Status.REPORTED
+    assert competitor.status == Claim.Status.REPORTED
+    assert not claim.status_changes.exists()

@@ -17,7 +17,9 @@ def test_writer_drafts_but_cannot_publish_or_delete():
     assert writer.has_perm("franchise.add_source")
     assert not writer.has_perm("articles.publish_article")
     assert not writer.has_perm("articles.delete_article")
-    assert not writer.has_perm("franchise.change_claim")
+    # Writers word the claims their drafts use; only editors rule on status.
+    assert writer.has_perm("franchise.change_claim")
+    assert not writer.has_perm("franchise.change_claim_status")
     assert not writer.has_perm("articles.change_section")
 
 
@@ -28,6 +30,7 @@ def test_editor_publishes_and_curates_the_knowledge_base():
         "articles.delete_article",
         "articles.change_section",
         "franchise.change_claim",
+        "franchise.change_claim_status",
         "franchise.delete_credit",
         "redirects.add_redirect",
         "articles.view_transition",
