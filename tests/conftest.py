@@ -11,6 +11,13 @@ def uses_live_server(item):
     return "live_server" in getattr(item, "fixturenames", ())
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every test that starts a live server, so `-m live_server` finds them all."""
+    for item in items:
+        if uses_live_server(item):
+            item.add_marker(pytest.mark.live_server)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
     """SQLite in a temporary file, not in memory, when live-server tests run.
