@@ -17,6 +17,8 @@ stored only if none of its keys moved since the request began (``since``), so a
 page rendered from rows an editor changed meanwhile is never stored as current.
 """
 
+import contextlib
+import contextvars
 import json
 import logging
 import time
@@ -42,6 +44,26 @@ _KNOWN_LIMIT = 4096
 # Functions giving the longest a key's entries may live, e.g. "list:articles" →
 # seconds until the next scheduled publication. Registered by higher layers.
 expiry_hooks = {}
+# Versions this request has already read or moved, inside request_scope(): a
+# page served from the render cache needs its keys' versions again for its
+# headers and the page cache, and asking the cache twice costs a round trip.
+_request_versions = contextvars.ContextVar("dependency_versions", default=None)
+
+
+@contextlib.contextmanager
+def request_scope():
+    """Remember versions read during one request (the page cache middleware)."""
+    token = _request_versions.set({})
+    try:
+        yield
+    finally:
+        _request_versions.reset(token)
+
+
+def _note_versions(current):
+    seen = _request_versions.get()
+    if seen is not None:
+        seen.update(current)
 
 
 def now_version():
@@ -55,15 +77,20 @@ def version_key(key):
 def versions(keys, *, since=None):
     """Current versions of ``keys``; a missing one starts at ``since`` (or now)."""
     keys = list(dict.fromkeys(keys))
-    found = cache.get_many([version_key(k) for k in keys])
-    result = {k: found.get(version_key(k)) for k in keys}
+    seen = _request_versions.get() or {}
+    result = {k: seen[k] for k in keys if k in seen}
+    asked = [k for k in keys if k not in result]
+    if asked:
+        found = cache.get_many([version_key(k) for k in asked])
+        result |= {k: found.get(version_key(k)) for k in asked}
     start = since if since is not None else now_version()
     for key, value in result.items():
         if value is None:
             # add() so two workers starting a key together agree on one value.
             cache.add(version_key(key), start, None)
             result[key] = cache.get(version_key(key)) or start
-    return result
+    _note_versions(result)
+    return {k: result[k] for k in keys}
 
 
 def get(key):
@@ -81,6 +108,7 @@ def get(key):
     for dep, version in stored_versions.items():
         if found.get(version_key(dep)) != version:
             return None
+    _note_versions(stored_versions)
     return value
 
 
@@ -128,10 +156,9 @@ def bump(keys):
         return
     now = now_version()
     old = cache.get_many([version_key(k) for k in keys])
-    cache.set_many(
-        {version_key(k): max(now, old.get(version_key(k), 0) + 1) for k in keys},
-        None,
-    )
+    moved = {k: max(now, old.get(version_key(k), 0) + 1) for k in keys}
+    cache.set_many({version_key(k): v for k, v in moved.items()}, None)
+    _note_versions(moved)
 
 
 def invalidate(*keys):

@@ -237,7 +237,8 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         token = _request_memo.set({})
         try:
-            return self.handle(request)
+            with dependency_cache.request_scope():
+                return self.handle(request)
         finally:
             _request_memo.reset(token)
 

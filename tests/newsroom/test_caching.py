@@ -462,6 +462,37 @@ def test_second_article_request_skips_queries_and_template(
 
 
 @pytest.mark.django_db
+def test_render_cache_hit_reads_the_cache_once(client, render_cache, monkeypatch):
+    """The hit checked its keys' versions; the headers reuse them, not re-ask."""
+    film, _claim, _source = film_with_claim()
+    article = article_about(film, tags=["sequel"])
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())  # learns the entry's keys
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys)
+    )
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response["Last-Modified"]
+    assert len(reads) == 1
+    assert f"article:{article.pk}" in response["Cache-Tag"]
+
+
+@pytest.mark.django_db
+def test_versions_moved_in_a_request_are_the_ones_it_reads_after():
+    with dependency_cache.request_scope():
+        before = dependency_cache.versions(["claim:1"])["claim:1"]
+        dependency_cache.bump(["claim:1"])
+        after = dependency_cache.versions(["claim:1"])["claim:1"]
+    assert after > before
+    assert after == dependency_cache.versions(["claim:1"])["claim:1"]
+
+
+@pytest.mark.django_db
 def test_replayed_page_carries_this_requests_csp_nonce(client, render_cache):
     first = client.get("/nonce/")
     second = client.get("/nonce/")
