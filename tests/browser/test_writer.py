@@ -1,6 +1,9 @@
 """A writer drafts an article in the admin with Chromium, as a person would."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from articles.models import Article, Image
@@ -26,22 +29,49 @@ def log_in(page, base_url, username):
 
 
 def choose(page, field_id, text):
-    """Pick a related object in a plain select or an admin autocomplete (select2)."""
+    """Pick a related object in a plain select or an admin autocomplete (select2).
+
+    In the autocomplete, the list to pick from is the one answering the typed
+    term: opening the box first lists everything, and under load that earlier
+    answer can still be on screen (and then be replaced) when the click lands.
+    A click that did not take is retried with the box reopened.
+    """
     select = page.locator(f"select#{field_id}")
-    if "admin-autocomplete" in (select.get_attribute("class") or ""):
+    if "admin-autocomplete" not in (select.get_attribute("class") or ""):
+        select.select_option(label=text)
+        return
+    checked = page.locator(f"select#{field_id} option:checked")
+    for _attempt in range(3):
         page.locator(f"#{field_id} + .select2-container").click()
-        page.locator(".select2-container--open .select2-search__field").fill(text)
+        search = page.locator(".select2-container--open .select2-search__field")
+        try:
+            with page.expect_response(
+                lambda response: is_autocomplete_answer(response, text),
+                timeout=20_000,
+            ):
+                search.fill(text)
+        except PlaywrightTimeoutError:
+            pass  # the same term as before sends no request; pick from the list
         # Only a finished result counts: not "Searching…", not a stale list.
-        option = page.locator(
+        page.locator(
             ".select2-container--open .select2-results__option[role=option]"
             ":not(.loading-results)",
             has_text=text,
-        ).first
-        option.click()
-        # The pick is made when the underlying <select> holds it.
-        expect(page.locator(f"select#{field_id} option:checked")).to_have_text(text)
-    else:
-        select.select_option(label=text)
+        ).first.click()
+        try:
+            # The pick is made when the underlying <select> holds it.
+            expect(checked).to_have_text(text, timeout=5_000)
+            return
+        except AssertionError:
+            if page.locator(".select2-container--open").count():
+                page.keyboard.press("Escape")
+    expect(checked).to_have_text(text)
+
+
+def is_autocomplete_answer(response, term):
+    url = urlsplit(response.url)
+    query = parse_qs(url.query)
+    return url.path.endswith("/autocomplete/") and query.get("term") == [term]
 
 
 def add_inline_row(page, prefix):
