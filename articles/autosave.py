@@ -18,6 +18,7 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.core import validators
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -46,6 +47,21 @@ class IdsField(forms.Field):
         return values
 
 
+class MultilineField(forms.CharField):
+    """Multi-line text; CleanTextFormMixin removes what readers must not get,
+    NUL included, rather than refusing the whole autosave for it."""
+
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=False, **kwargs)
+        self.validators = [
+            v
+            for v in self.validators
+            if not isinstance(v, validators.ProhibitNullCharactersValidator)
+        ]
+
+
 class AutosaveForm(CleanTextFormMixin, forms.Form):
     """The article form's own fields, as they stood; nothing is required."""
 
@@ -59,8 +75,8 @@ class AutosaveForm(CleanTextFormMixin, forms.Form):
     tags = forms.CharField(required=False, strip=False)
     lead_image_caption = forms.CharField(required=False, strip=False)
     # Multi-line text has them removed.
-    dek = forms.CharField(required=False, strip=False, widget=forms.Textarea)
-    body = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    dek = MultilineField()
+    body = MultilineField()
     # Choices and related rows: what the form's selects held, checked on save.
     kind = forms.CharField(required=False)
     section = forms.CharField(required=False)
@@ -257,7 +273,7 @@ def new_article_autosave(request):
 def discard_after_save(request, article):
     """A real save went through: the user's slot for it (and the add form's) goes."""
     ArticleAutosave.objects.filter(user=request.user, article=article).delete()
-    key = request.POST.get("_autosave_key", "")
+    key = request.POST.get("autosave_draft_key", "")
     if key:
         ArticleAutosave.objects.filter(
             user=request.user, article__isnull=True, draft_key=key

@@ -17,7 +17,7 @@
   const isNew = root.dataset.new === "1";
   const statusLine = document.getElementById("autosave-status");
   // Names that are not the article's own fields.
-  const SKIP = new Set(["csrfmiddlewaretoken", "_autosave_key", "labels", "draft_key"]);
+  const SKIP = new Set(["csrfmiddlewaretoken", "autosave_draft_key", "labels", "draft_key"]);
 
   let draftKey = "";
   let dirty = false; // edited since the page was loaded or restored: warn on leaving
@@ -47,11 +47,11 @@
   }
 
   function keyInput() {
-    let input = form.querySelector("input[name=_autosave_key]");
+    let input = form.querySelector("input[name=autosave_draft_key]");
     if (!input) {
       input = document.createElement("input");
       input.type = "hidden";
-      input.name = "_autosave_key";
+      input.name = "autosave_draft_key";
       form.append(input);
     }
     return input;
