@@ -416,3 +416,14 @@ def test_autosave_get_runs_a_bounded_number_of_queries(
     client.post(slot_url(article), fields(base_version=article.version))
     with django_assert_max_num_queries(8):
         assert client.get(slot_url(article)).json()["slot"]
+
+
+def test_offer_gives_the_time_in_the_sites_time_zone(client, writer, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # UTC+9, no summer time
+    client.force_login(writer)
+    client.post(NEW_URL, fields(draft_key=KEY))
+    saved_at = ArticleAutosave.objects.get().saved_at
+    slot = client.get(NEW_URL).json()["slot"]
+    tokyo = saved_at + dt.timedelta(hours=9)
+    assert slot["time"].endswith(tokyo.strftime("%H:%M"))
+    assert slot["time"] != saved_at.strftime("%H:%M")

@@ -212,3 +212,18 @@ def test_leaving_with_unsaved_edits_warns(live_server, page):
     page.keyboard.type(HEADLINE)
     page.goto(base + "/admin/")
     assert dialogs == ["beforeunload"]
+
+
+def test_open_form_autosaves_on_its_interval(live_server, page):
+    writer = factories.make_writer("autosave-timer", password=PASSWORD)
+    base = live_server.url
+    log_in(page, base, writer.username)
+    page.goto(base + "/admin/articles/article/add/")
+    assert page.get_attribute("#autosave", "data-interval") == "30"
+    # Thirty seconds is long for a test: the script reads the attribute each second.
+    page.eval_on_selector("#autosave", "el => { el.dataset.interval = '1'; }")
+    page.locator(BODY_EDITOR).click()
+    page.keyboard.type(BODY)
+    expect(page.locator("#autosave-status")).to_contain_text("Autosaved at")
+    slot = wait_for_slot(user=writer, article__isnull=True)
+    assert BODY in slot.data["fields"]["body"]
