@@ -72,12 +72,14 @@ def fresh_page(context):
 def test_closed_add_form_is_offered_back_and_saved(live_server, page, screenshot):
     writer = factories.make_writer("autosave-writer", password=PASSWORD)
     factories.make_section(name="Films", slug="films-news")
+    factories.make_film(title="Purple Hearts 2")
     base = live_server.url
     log_in(page, base, writer.username)
 
     page.goto(base + "/admin/articles/article/add/")
     page.fill("#id_title", HEADLINE)
     choose(page, "id_section", "Films")
+    choose(page, "id_films", "Purple Hearts 2")
     page.locator(BODY_EDITOR).click()
     page.keyboard.type(BODY)
     context = page.context
@@ -102,6 +104,11 @@ def test_closed_add_form_is_offered_back_and_saved(live_server, page, screenshot
     assert page.input_value("#id_title") == HEADLINE
     expect(page.locator(BODY_EDITOR)).to_contain_text(BODY)
     assert page.locator("#id_section option:checked").inner_text() == "Films"
+    # The autocomplete had no option for the film until the restore made one.
+    expect(page.locator("#id_films option:checked")).to_have_text("Purple Hearts 2")
+    expect(page.locator("#id_films + .select2-container")).to_contain_text(
+        "Purple Hearts 2"
+    )
     expect(page.locator("#autosave-status")).to_contain_text("back in the form")
 
     page.click("input[name=_continue]")
@@ -109,6 +116,7 @@ def test_closed_add_form_is_offered_back_and_saved(live_server, page, screenshot
     assert_no_form_errors(page)
     article = Article.objects.get(title=HEADLINE)
     assert article.body == f"<p>{BODY}</p>"
+    assert [film.title for film in article.films.all()] == ["Purple Hearts 2"]
     # The real save took the slot with it, and left the page without a warning.
     assert not ArticleAutosave.objects.exists()
     assert dialogs == []
@@ -210,6 +218,12 @@ def test_leaving_with_unsaved_edits_warns(live_server, page):
     # Typed as a person does: the browser warns only after a real gesture.
     page.click("#id_title")
     page.keyboard.type(HEADLINE)
+    page.goto(base + "/admin/")
+    assert dialogs == ["beforeunload"]
+    # A form only looked at is left without a word.
+    page.goto(base + "/admin/articles/article/add/")
+    page.wait_for_load_state("networkidle")
+    page.click("#id_title")
     page.goto(base + "/admin/")
     assert dialogs == ["beforeunload"]
 
