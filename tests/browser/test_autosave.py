@@ -42,13 +42,13 @@ def wait_for_slot(timeout=30, **lookup):
     raise AssertionError(f"no autosave arrived for {lookup}")
 
 
-def shoot(page, name):
+def shoot(page, name, selector=OFFER):
     if not SHOTS:
         return
     Path(SHOTS).mkdir(parents=True, exist_ok=True)
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.locator(OFFER).scroll_into_view_if_needed()
+        page.locator(selector).scroll_into_view_if_needed()
         page.screenshot(path=f"{SHOTS}/{name}-{width}.png")
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -110,6 +110,7 @@ def test_closed_add_form_is_offered_back_and_saved(live_server, page, screenshot
         "Purple Hearts 2"
     )
     expect(page.locator("#autosave-status")).to_contain_text("back in the form")
+    shoot(page, "add-form-restored", "#autosave-status")
 
     page.click("input[name=_continue]")
     page.wait_for_url("**/admin/articles/article/*/change/**")
@@ -203,6 +204,7 @@ def test_restore_after_someone_elses_save_is_refused_on_save(live_server, page):
     assert page.input_value("#id_title") == "The writer's headline"
     page.click("input[name=_continue]")
     expect(page.locator("#save-conflict")).to_contain_text("Not saved.")
+    shoot(page, "change-form-restored-save-refused", "#save-conflict")
     article.refresh_from_db()
     assert article.title == "Before"
 
