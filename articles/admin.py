@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from articles import permissions, revisions, services, tags
+from articles import autosave, permissions, revisions, services, tags
 from articles.checks import PublishBlocked, publish_problems
 from articles.forms import ImageForm
 from articles.models import (
@@ -534,6 +534,7 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 article=article, author=profile_for(request.user), position=0
             )
         services.record_save(article, by=request.user, created=not change)
+        autosave.discard_after_save(request, article)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from articles import admin_views as views
+from articles import autosave
 
 app_name = "articles_admin"
 
@@ -54,5 +55,15 @@ urlpatterns = [
         "articles/<int:pk>/preview-links/<int:link_pk>/revoke/",
         staff(views.preview_link_revoke),
         name="revoke_preview_link",
+    ),
+    path(
+        "articles/<int:pk>/autosave/",
+        staff(autosave.article_autosave),
+        name="autosave",
+    ),
+    path(
+        "articles/autosave/",
+        staff(autosave.new_article_autosave),
+        name="autosave_new",
     ),
 ]

@@ -913,3 +913,58 @@ class PreviewLink(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ArticleAutosave(models.Model):
+    """What a user's open article form held, kept every few seconds.
+
+    One slot per user and article (per user and draft key on the add form). It is
+    not a revision and never a conflict: the article and its history never see it,
+    and a real save of the form deletes it (articles/autosave.py).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="autosaves",
+        help_text="Empty for an article not saved yet (the add form).",
+    )
+    draft_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The add form's own key, made by the browser; empty otherwise.",
+    )
+    data = models.JSONField(default=dict, help_text="The form's fields, by name.")
+    base_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The article's version when the form was opened.",
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=Q(article__isnull=False),
+                name="autosave_one_per_user_article",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "draft_key"],
+                condition=Q(article__isnull=True),
+                name="autosave_one_per_user_draft_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(article__isnull=False) | ~Q(draft_key=""),
+                name="autosave_new_draft_has_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.article or 'a new article'} by {self.user}"
