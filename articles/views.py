@@ -267,8 +267,15 @@ def sources_of(article, claims=()):
     quoted = Quote.objects.filter(article=article, source=OuterRef("pk")).order_by(
         "position", "id"
     )
+    # The article's own source ids, so the database reads those rows by key
+    # (an OR of two EXISTS would test every source in the archive).
+    own = (
+        Citation.objects.filter(article=article)
+        .values("source_id")
+        .union(Quote.objects.filter(article=article).values("source_id"))
+    )
     listed = (
-        Source.objects.filter(Exists(cited) | Exists(quoted))
+        Source.objects.filter(pk__in=own)
         .select_related("speaker")
         .annotate(
             supports=Subquery(cited.values("supports")[:1]),

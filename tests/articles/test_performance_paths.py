@@ -193,3 +193,33 @@ def test_list_queries_are_served_by_indexes_on_postgresql():
         plan = queryset.explain()
         assert "Seq Scan on articles_article" not in plan, f"{name}:\n{plan}"
         assert "Index" in plan, f"{name}:\n{plan}"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="EXPLAIN output is PostgreSQL's"
+)
+def test_article_page_reads_its_sources_by_key_on_postgresql():
+    """The Sources list costs the same in a large archive: no scan of every source."""
+    from franchise.models import Source
+
+    Source.objects.bulk_create(
+        Source(
+            title=f"Archive source {i}", key=f"archive-{i}", kind=Source.Kind.INTERVIEW
+        )
+        for i in range(5000)
+    )
+    article = f.make_article()
+    f.make_citation(article)
+    f.make_quote(article)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE franchise_source")
+    with CaptureQueriesContext(connection) as queries:
+        context = article_context(page_article(article))
+    assert len(context["sources"]) == 2
+    reads = [q["sql"] for q in queries if 'FROM "franchise_source"' in q["sql"]]
+    assert reads
+    with connection.cursor() as cursor:
+        for sql in reads:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on franchise_source" not in plan, f"{sql}\n{plan}"
