@@ -50,9 +50,12 @@ SAVE_AND_MOVE = {
     "submit_for_review": "Save and submit",
     "approve": "Save and approve",
     "request_changes": "Save and request changes…",
+    "approve_and_publish": "Save, approve and publish",
     "publish_now": "Save and publish",
     "schedule": "Schedule…",
 }
+# The move a state is usually waiting for, drawn as the main button.
+PRIMARY = {"submit_for_review", "approve_and_publish", "publish_now"}
 # Set apart at the bottom of the panel; each asks for a reason first.
 DANGEROUS = {"unpublish", "retract"}
 # Who has the article in each state, as the workflow knows it.
@@ -70,7 +73,8 @@ WORDS_PER_MINUTE = 230
 
 def word_count(html):
     """Words in an HTML body, as the panel and its script count them."""
-    return len(strip_tags(html or "").split())
+    # A space before each tag: "</p><p>" separates words.
+    return len(strip_tags((html or "").replace("<", " <")).split())
 
 
 def reading_minutes(words):
@@ -350,6 +354,9 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
+        if "slug" in self.fields:
+            # Left empty, the slug is made from the headline (Article.save).
+            self.fields["slug"].required = False
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]
@@ -645,6 +652,21 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             "live_version": article.draft_of if article.draft_of_id else None,
         }
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "section" not in initial:
+            # The writer's last section, else the first: one less choice to make.
+            last = (
+                Article.objects.filter(created_by=request.user)
+                .order_by("-created_at")
+                .values_list("section", flat=True)
+                .first()
+            )
+            initial["section"] = last or Section.objects.values_list(
+                "pk", flat=True
+            ).first()
+        return initial
+
     # Reading: who cannot change the article reads it as the page shows it.
 
     def get_fieldsets(self, request, obj=None):
@@ -691,6 +713,9 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         names = permissions.available_actions(article, user)
         if obj is None:
             names = [n for n in names if n not in ("move_to_trash", "restore")]
+        if editable and "approve" in names and permissions.is_editor(user):
+            # In review to live in one press: approve, then publish.
+            names.insert(names.index("approve") + 1, "approve_and_publish")
         labels = dict(self.workflow_context(request, article)["workflow_buttons"])
         moves, actions, danger = [], [], []
         for name in names:
@@ -698,7 +723,7 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 continue  # a link to its confirmation page, below
             if editable and name in SAVE_AND_MOVE:
                 if name != "schedule":
-                    moves.append((name, SAVE_AND_MOVE[name]))
+                    moves.append((name, SAVE_AND_MOVE[name], name in PRIMARY))
             elif name in DANGEROUS:
                 danger.append((name, labels[name] + "…"))
             else:
@@ -749,6 +774,7 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             ],
             "open_comments": article.comments.filter(resolved_at__isnull=True).count(),
             "checks": checks.checklist(article),
+            "needs_label": checks.needs_unconfirmed_label(list(article.claims.all())),
             "words": word_count(article.body),
             "minutes": reading_minutes(word_count(article.body)),
         }
@@ -785,7 +811,9 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
     def move_after_save(self, request, article, move):
         label = SAVE_AND_MOVE.get(move, move)
-        if move not in SAVE_AND_MOVE or move not in permissions.available_actions(
+        # Each move is offered exactly when available_actions offers its action.
+        needed = "approve" if move == "approve_and_publish" else move
+        if move not in SAVE_AND_MOVE or needed not in permissions.available_actions(
             article, request.user
         ):
             self.message_user(
@@ -799,6 +827,8 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             if move == "schedule":
                 return self.schedule_from_panel(request, article)
             queryset = self.get_queryset(request).filter(pk=article.pk)
+            if move == "approve_and_publish":
+                return self.approve_and_publish(request, queryset)
             return getattr(self, move)(request, queryset)
         except PermissionDenied as error:
             self.message_user(
@@ -808,6 +838,13 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return None
+
+    def approve_and_publish(self, request, queryset):
+        """The approve button, then, if it approved, the publish button."""
+        response = self.approve(request, queryset)
+        if response is None and queryset.get().status == Status.APPROVED:
+            response = self.publish_now(request, queryset)
+        return response
 
     def schedule_from_panel(self, request, article):
         form = ScheduleForm(request.POST, prefix="schedule")

@@ -1,0 +1,182 @@
+/* The article screen's side panel: Ctrl+S (Cmd+S) saves as "Save draft", the
+   word count and the publish checks the form can answer follow the typing,
+   and the dangerous buttons ask before they go. The server runs every check
+   again on save (articles/checks.py); this script only shows them early. */
+"use strict";
+(function () {
+  const WORDS_PER_MINUTE = 230;
+  const NEEDS_SOURCES = ["news", "interview"];
+
+  function ready(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  function value(form, name) {
+    const field = form.elements.namedItem(name);
+    return field && "value" in field ? String(field.value || "").trim() : "";
+  }
+
+  function deleted(form, prefix) {
+    const box = form.elements.namedItem(prefix + "-DELETE");
+    return Boolean(box && box.checked);
+  }
+
+  // The inline rows of a formset, as name prefixes ("quotes-0"), without the template.
+  function rows(form, formset, field) {
+    const found = [];
+    for (const element of form.querySelectorAll(`[name^="${formset}-"][name$="-${field}"]`)) {
+      const prefix = element.name.slice(0, -field.length - 1);
+      if (!prefix.includes("__prefix__") && !deleted(form, prefix)) {
+        found.push(prefix);
+      }
+    }
+    return found;
+  }
+
+  function bodyText(form) {
+    const editor = form.querySelector(".prose-editor .ProseMirror[contenteditable=true]");
+    if (editor) return editor.innerText;
+    const body = form.elements.namedItem("body");
+    if (!body) return null;
+    const scratch = document.createElement("div");
+    scratch.innerHTML = body.value;
+    return scratch.textContent;
+  }
+
+  function countWords(panel, form) {
+    const text = bodyText(form);
+    if (text === null) return;
+    const words = text.split(/\s+/).filter(Boolean).length;
+    panel.querySelector("#word-count").textContent = String(words);
+    panel.querySelector("#reading-time").textContent = String(Math.ceil(words / WORDS_PER_MINUTE));
+  }
+
+  function show(panel, key, problems) {
+    const item = panel.querySelector(`.check[data-check="${key}"]`);
+    if (!item) return;
+    const failing = problems.length > 0;
+    item.classList.remove("check-ok", "check-fail", "check-pending");
+    item.classList.add(failing ? "check-fail" : "check-ok");
+    item.querySelector(".check-mark").textContent = failing ? "✗" : "✓";
+    item.querySelector(".check-state").textContent = failing ? "fails" : "passes";
+    let list = item.querySelector(".check-problems");
+    if (list) list.remove();
+    if (failing) {
+      list = document.createElement("ul");
+      list.className = "check-problems";
+      for (const problem of problems) {
+        const line = document.createElement("li");
+        line.textContent = problem;
+        list.append(line);
+      }
+      item.append(list);
+    }
+  }
+
+  function pending(panel, key) {
+    const item = panel.querySelector(`.check[data-check="${key}"]`);
+    if (!item || item.classList.contains("check-pending")) return;
+    item.classList.remove("check-ok", "check-fail");
+    item.classList.add("check-pending");
+    item.querySelector(".check-mark").textContent = "…";
+    item.querySelector(".check-state").textContent = "checked again on save";
+    const list = item.querySelector(".check-problems");
+    if (list) list.remove();
+  }
+
+  function check(panel, form, initial) {
+    const kindField = form.elements.namedItem("kind");
+    if (!kindField) return; // a read-only article: the server's checks stand
+    const kind = kindField.value;
+    const kindLabel = kindField.selectedOptions[0] ? kindField.selectedOptions[0].text : kind;
+
+    const sources = [];
+    const cited = rows(form, "citations", "source").filter((p) => value(form, p + "-source"));
+    if (NEEDS_SOURCES.includes(kind) && cited.length === 0) {
+      sources.push(`${kindLabel} pieces must cite at least one source.`);
+    }
+    show(panel, "sources", sources);
+
+    const quotes = [];
+    for (const prefix of rows(form, "quotes", "words")) {
+      const words = value(form, prefix + "-words");
+      if (!words) continue;
+      const start = words.slice(0, 40);
+      if (!value(form, prefix + "-speaker") && !value(form, prefix + "-speaker_name")) {
+        quotes.push(`The quote “${start}…” has no speaker.`);
+      }
+      if (!value(form, prefix + "-source")) {
+        quotes.push(`The quote “${start}…” has no source.`);
+      }
+    }
+    show(panel, "quotes", quotes);
+
+    const unconfirmed = form.elements.namedItem("unconfirmed");
+    const labelled = kind === "rumour_roundup" || Boolean(unconfirmed && unconfirmed.checked);
+    const claimsChanged = selected(form, "claims") !== initial.claimList;
+    if (labelled) {
+      show(panel, "label", []);
+    } else if (!claimsChanged && panel.dataset.needsLabel !== undefined) {
+      show(panel, "label", panel.dataset.needsLabel === "1" ? [
+        "The article asserts rumoured or disputed claims but does not carry the reader-visible “Unconfirmed” label.",
+      ] : []);
+    } else {
+      pending(panel, "label");
+    }
+    // The picture's alt text and the claims' status are in the library, not
+    // in this form: a new choice is checked on save.
+    if (value(form, "lead_image") !== initial.image) pending(panel, "image");
+    if (claimsChanged) pending(panel, "claims");
+  }
+
+  function selected(form, name) {
+    const field = form.elements.namedItem(name);
+    if (!field || !field.options) return "";
+    return Array.from(field.selectedOptions).map((o) => o.value).sort().join(",");
+  }
+
+  ready(function () {
+    const panel = document.getElementById("article-panel");
+    const form = document.getElementById("article_form");
+    if (!panel || !form) return;
+    const initial = {
+      image: value(form, "lead_image"),
+      claimList: selected(form, "claims"),
+    };
+    const update = () => {
+      countWords(panel, form);
+      check(panel, form, initial);
+    };
+
+    // Ctrl+S / Cmd+S: save as the "Save draft" button would, not the browser's "Save page".
+    document.addEventListener("keydown", function (event) {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "s") {
+        const save = document.getElementById("panel-save");
+        if (!save) return;
+        event.preventDefault();
+        form.requestSubmit(save);
+      }
+    });
+
+    for (const button of panel.querySelectorAll("[data-confirm]")) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+      });
+    }
+
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    document.addEventListener("formset:added", update);
+    document.addEventListener("formset:removed", update);
+    // The admin's autocomplete (select2) announces its picks through jQuery only.
+    if (window.django && window.django.jQuery) window.django.jQuery(form).on("change", update);
+    // The rich-text editor types into its own element; watch it for words.
+    const body = form.querySelector(".field-body");
+    if (body) new MutationObserver(update).observe(body, { subtree: true, childList: true, characterData: true });
+    update();
+  });
+})();
