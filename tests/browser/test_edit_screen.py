@@ -91,7 +91,9 @@ def test_writer_goes_from_add_article_to_in_review_with_one_button(
     expect(page.locator('.check[data-check="sources"]')).to_have_class(
         "check check-fail"
     )
-    assert violations(page) == []
+    found = violations(page)
+    print("\n".join(found))
+    assert found == []
     shoot(page, screenshot, "add-form")
     click(panel_button(page, "Save and submit"))
     assert_no_form_errors(page)
@@ -140,7 +142,9 @@ def test_editor_goes_from_the_desk_to_published_with_one_button(
     expect(danger.get_by_role("button", name="Unpublish…")).to_be_visible()
     expect(danger.get_by_role("link", name="Move to the trash…")).to_be_visible()
     assert page.locator(".deletelink").count() == 0
-    assert violations(page) == []
+    found = violations(page)
+    print("\n".join(found))
+    assert found == []
     shoot(page, screenshot, "live")
     page.set_viewport_size({"width": 390, "height": 844})
     assert not has_horizontal_scroll(page)

@@ -139,10 +139,56 @@
     return Array.from(field.selectedOptions).map((o) => o.value).sort().join(",");
   }
 
+  // The widgets the admin builds in script (the rich-text editor, select2's
+  // boxes) come without a name; give each the label of the field it stands for.
+  function labelFor(id) {
+    const label = document.querySelector(`label[for="${id}"]`);
+    if (!label) return null;
+    if (!label.id) label.id = `${id}-label`;
+    return label;
+  }
+
+  function labelWidgets(form) {
+    const body = labelFor("id_body");
+    const editor = form.querySelector(".prose-editor .ProseMirror[contenteditable=true]");
+    if (body && editor && !editor.hasAttribute("aria-labelledby")) {
+      editor.setAttribute("aria-labelledby", body.id);
+    }
+    for (const select of form.querySelectorAll("select.admin-autocomplete")) {
+      const label = select.id && labelFor(select.id);
+      const widget = select.nextElementSibling;
+      if (!label || !widget || !widget.classList.contains("select2")) continue;
+      const box = widget.querySelector(".select2-selection[role=combobox]");
+      if (box && !box.dataset.named) {
+        const shown = box.getAttribute("aria-labelledby");
+        box.setAttribute("aria-labelledby", shown ? `${label.id} ${shown}` : label.id);
+        box.dataset.named = "1";
+      }
+      const name = label.textContent.replace(/:\s*$/, "");
+      const rendered = widget.querySelector(".select2-selection__rendered[role=textbox]");
+      if (rendered && !rendered.hasAttribute("aria-label")) rendered.setAttribute("aria-label", name);
+      const search = widget.querySelector(".select2-search__field");
+      if (search && !search.hasAttribute("aria-label")) {
+        search.setAttribute("aria-label", name);
+      }
+    }
+    // The tabular inlines' empty header cells (row marker, delete column) head nothing.
+    for (const cell of form.querySelectorAll(".tabular thead th")) {
+      if (!cell.textContent.trim()) {
+        const plain = document.createElement("td");
+        plain.className = cell.className;
+        cell.replaceWith(plain);
+      }
+    }
+  }
+
   ready(function () {
     const panel = document.getElementById("article-panel");
     const form = document.getElementById("article_form");
-    if (!panel || !form) return;
+    if (!form) return;
+    labelWidgets(form);
+    new MutationObserver(() => labelWidgets(form)).observe(form, { subtree: true, childList: true });
+    if (!panel) return;
     const initial = {
       image: value(form, "lead_image"),
       claimList: selected(form, "claims"),
