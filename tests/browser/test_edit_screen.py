@@ -87,9 +87,17 @@ def test_writer_goes_from_add_article_to_in_review_with_one_button(
     # The panel counts as the writer types.
     expect(page.locator("#word-count")).to_have_text("8")
     expect(page.locator("#reading-time")).to_have_text("1")
-    # A news piece needs a source: the checklist says so before any save.
+    # A news piece needs a source: the checklist says so before any save;
+    # no picture and no claims chosen, so those checks pass.
     expect(page.locator('.check[data-check="sources"]')).to_have_class(
         "check check-fail"
+    )
+    expect(page.locator('.check[data-check="image"]')).to_have_class(
+        "check check-ok"
+    )
+    page.select_option("#id_kind", label="Feature")
+    expect(page.locator('.check[data-check="sources"]')).to_have_class(
+        "check check-ok"
     )
     found = violations(page)
     print("\n".join(found))

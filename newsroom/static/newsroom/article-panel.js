@@ -117,8 +117,9 @@
 
     const unconfirmed = form.elements.namedItem("unconfirmed");
     const labelled = kind === "rumour_roundup" || Boolean(unconfirmed && unconfirmed.checked);
-    const claimsChanged = selected(form, "claims") !== initial.claimList;
-    if (labelled) {
+    const claimList = selected(form, "claims");
+    const claimsChanged = claimList !== initial.claimList;
+    if (labelled || claimList === "") {
       show(panel, "label", []);
     } else if (!claimsChanged && panel.dataset.needsLabel !== undefined) {
       show(panel, "label", panel.dataset.needsLabel === "1" ? [
@@ -129,8 +130,11 @@
     }
     // The picture's alt text and the claims' status are in the library, not
     // in this form: a new choice is checked on save.
-    if (value(form, "lead_image") !== initial.image) pending(panel, "image");
-    if (claimsChanged) pending(panel, "claims");
+    const image = value(form, "lead_image");
+    if (image === "") show(panel, "image", []);
+    else if (image !== initial.image) pending(panel, "image");
+    if (claimList === "") show(panel, "claims", []);
+    else if (claimsChanged) pending(panel, "claims");
   }
 
   function selected(form, name) {
