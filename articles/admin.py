@@ -9,9 +9,9 @@ from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -34,6 +34,7 @@ from articles.models import (
 from articles.sanitize import clean_html
 from articles.widgets import TagAutocompleteWidget
 from franchise.locks import ShownRowAdmin
+from franchise.models import Claim
 from franchise.text import CleanTextAdminMixin, CleanTextFormMixin
 
 Status = Article.Status
@@ -666,6 +667,34 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 "pk", flat=True
             ).first()
         return initial
+
+    def get_urls(self):
+        checks_url = path(
+            "checks/",
+            self.admin_site.admin_view(self.checks_view),
+            name="articles_article_checks",
+        )
+        return [checks_url, *super().get_urls()]
+
+    def checks_view(self, request):
+        """The checks the panel cannot answer from the form: the chosen picture's
+        alt text and credit, the chosen claims' status (?image=…&claims=…)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        image_id = request.GET.get("image", "")
+        image = (
+            Image.objects.filter(pk=image_id).first() if image_id.isdigit() else None
+        )
+        ids = [pk for pk in request.GET.getlist("claims") if pk.isdigit()]
+        claims = list(Claim.objects.filter(pk__in=ids)) if ids else []
+        return JsonResponse(
+            {
+                "image": checks.lead_image_problems(image),
+                "claims": checks.claim_problems(claims),
+                "needs_label": bool(claims)
+                and checks.needs_unconfirmed_label(claims),
+            }
+        )
 
     # Reading: who cannot change the article reads it as the page shows it.
 

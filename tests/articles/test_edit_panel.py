@@ -462,3 +462,53 @@ class TestSourceKeys:
         assert self.post_source(client, "Interview with Sofia").status_code == 302
         keys = sorted(Source.objects.values_list("key", flat=True))
         assert keys == ["interview-with-sofia", "interview-with-sofia-2"]
+
+
+# The checks the form cannot answer alone, asked as the writer picks.
+
+
+class TestChecksView:
+    url = reverse("admin:articles_article_checks")
+
+    def test_a_picture_without_credit_is_reported(self, client, writer):
+        image = factories.make_image(credit=" ")
+        client.force_login(writer)
+        data = client.get(self.url, {"image": image.pk}).json()
+        assert data == {
+            "image": ["The lead image has no credit."],
+            "claims": [],
+            "needs_label": False,
+        }
+
+    def test_rumoured_and_denied_claims_are_reported(self, client, writer):
+        from franchise.models import Claim
+
+        rumour = factories.make_claim(status=Claim.Status.RUMOURED)
+        denied = factories.make_claim(status=Claim.Status.DENIED)
+        client.force_login(writer)
+        data = client.get(self.url, {"claims": [rumour.pk, denied.pk]}).json()
+        assert data["needs_label"] is True
+        assert data["claims"] == [f"The article asserts a denied claim: {denied}."]
+
+    def test_nonsense_is_ignored(self, client, writer):
+        client.force_login(writer)
+        data = client.get(self.url, {"image": "x", "claims": ["1;drop"]}).json()
+        assert data == {"image": [], "claims": [], "needs_label": False}
+
+    def test_only_staff_may_ask(self, client, writer):
+        response = client.get(self.url)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+    def test_queries_do_not_grow_with_claims(
+        self, client, writer, django_assert_num_queries
+    ):
+        image = factories.make_image()
+        claims = [factories.make_claim() for _ in range(5)]
+        client.force_login(writer)
+        client.get(self.url)  # the session is read once per request anyway
+        # session, user, the user's permissions (two), image, claims, disputed
+        with django_assert_num_queries(7):
+            client.get(self.url, {"image": image.pk, "claims": [claims[0].pk]})
+        with django_assert_num_queries(7):
+            client.get(self.url, {"image": image.pk, "claims": [c.pk for c in claims]})

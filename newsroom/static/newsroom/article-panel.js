@@ -88,7 +88,7 @@
     if (list) list.remove();
   }
 
-  function check(panel, form, initial) {
+  function check(panel, form) {
     const kindField = form.elements.namedItem("kind");
     if (!kindField) return; // a read-only article: the server's checks stand
     const kind = kindField.value;
@@ -117,24 +117,56 @@
 
     const unconfirmed = form.elements.namedItem("unconfirmed");
     const labelled = kind === "rumour_roundup" || Boolean(unconfirmed && unconfirmed.checked);
+    // The picture's alt text and the claims' status are in the library, not in
+    // this form: the panel asks the admin's checks view about a new choice.
+    const image = value(form, "lead_image");
     const claimList = selected(form, "claims");
-    const claimsChanged = claimList !== initial.claimList;
+    if (image !== known.image || claimList !== known.claimList) ask(panel, image, claimList);
+    if (image === "") show(panel, "image", []);
+    else if (image !== known.image) pending(panel, "image");
+    else if (known.imageProblems) show(panel, "image", known.imageProblems);
+    if (claimList === "") show(panel, "claims", []);
+    else if (claimList !== known.claimList) pending(panel, "claims");
+    else if (known.claimProblems) show(panel, "claims", known.claimProblems);
     if (labelled || claimList === "") {
       show(panel, "label", []);
-    } else if (!claimsChanged && panel.dataset.needsLabel !== undefined) {
-      show(panel, "label", panel.dataset.needsLabel === "1" ? [
+    } else if (claimList === known.claimList && known.needsLabel !== undefined) {
+      show(panel, "label", known.needsLabel ? [
         "The article asserts rumoured or disputed claims but does not carry the reader-visible “Unconfirmed” label.",
       ] : []);
     } else {
       pending(panel, "label");
     }
-    // The picture's alt text and the claims' status are in the library, not
-    // in this form: a new choice is checked on save.
-    const image = value(form, "lead_image");
-    if (image === "") show(panel, "image", []);
-    else if (image !== initial.image) pending(panel, "image");
-    if (claimList === "") show(panel, "claims", []);
-    else if (claimsChanged) pending(panel, "claims");
+  }
+
+  // What the server last said about a picture and a set of claims.
+  const known = { image: "", claimList: "", imageProblems: null, claimProblems: null, needsLabel: undefined };
+  let asking = null;
+
+  function ask(panel, image, claimList) {
+    const key = `${image}|${claimList}`;
+    const url = panel.dataset.checksUrl;
+    if (!url || asking === key) return;
+    asking = key;
+    const query = new URLSearchParams();
+    if (image) query.append("image", image);
+    for (const pk of claimList ? claimList.split(",") : []) query.append("claims", pk);
+    fetch(`${url}?${query}`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((data) => {
+        if (asking !== key) return; // a newer choice is being asked about
+        Object.assign(known, {
+          image,
+          claimList,
+          imageProblems: data.image,
+          claimProblems: data.claims,
+          needsLabel: data.needs_label,
+        });
+        document.getElementById("article_form").dispatchEvent(new Event("change"));
+      })
+      .catch(() => {
+        asking = null; // checked on save instead
+      });
   }
 
   function selected(form, name) {
@@ -193,13 +225,12 @@
     labelWidgets(form);
     new MutationObserver(() => labelWidgets(form)).observe(form, { subtree: true, childList: true });
     if (!panel) return;
-    const initial = {
-      image: value(form, "lead_image"),
-      claimList: selected(form, "claims"),
-    };
+    known.image = value(form, "lead_image");
+    known.claimList = selected(form, "claims");
+    if (panel.dataset.needsLabel !== undefined) known.needsLabel = panel.dataset.needsLabel === "1";
     const update = () => {
       countWords(panel, form);
-      check(panel, form, initial);
+      check(panel, form);
     };
 
     // Ctrl+S / Cmd+S: save as the "Save draft" button would, not the browser's "Save page".
