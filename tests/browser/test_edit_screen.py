@@ -15,6 +15,7 @@ from tests.browser.test_writer import (
     BODY_EDITOR,
     PASSWORD,
     assert_no_form_errors,
+    choose,
     log_in,
 )
 
@@ -213,3 +214,38 @@ def test_the_panel_sits_on_top_on_a_phone_and_beside_the_form_on_a_desktop(
     page.set_viewport_size({"width": 390, "height": 844})
     assert panel.bounding_box()["y"] < title.bounding_box()["y"]
     assert not has_horizontal_scroll(page)
+
+
+def test_checks_follow_the_picture_and_the_claims_as_they_are_chosen(
+    live_server, page
+):
+    from franchise.models import Claim
+
+    writer = factories.make_writer("screen-writer", password=PASSWORD)
+    factories.make_section()
+    factories.make_image(title="Uncredited still", credit="")
+    claim = factories.make_claim(status=Claim.Status.RUMOURED, value="Echoes of Us")
+    base = live_server.url
+    log_in(page, base, writer.username)
+    page.goto(base + "/admin/articles/article/add/")
+    image_check = page.locator('.check[data-check="image"]')
+    label_check = page.locator('.check[data-check="label"]')
+    expect(image_check).to_have_class("check check-ok")
+
+    choose(page, "id_lead_image", "Uncredited still")
+    expect(image_check).to_have_class("check check-fail")
+    expect(image_check).to_contain_text("The lead image has no credit.")
+
+    # A claim picked in the autocomplete, found by its value.
+    page.locator("#id_claims + .select2-container").click()
+    page.locator(".select2-container--open .select2-search__field").fill("Echoes")
+    page.locator(
+        ".select2-container--open .select2-results__option[role=option]"
+        ":not(.loading-results)",
+        has_text="Echoes of Us",
+    ).first.click()
+    expect(page.locator("select#id_claims option:checked")).to_have_count(1)
+    assert page.input_value("select#id_claims") == str(claim.pk)
+    expect(label_check).to_have_class("check check-fail")
+    page.check("#id_unconfirmed")
+    expect(label_check).to_have_class("check check-ok")
