@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +13,7 @@ from articles.admin import ACTION_FIELD, reading_minutes, word_count
 from articles.models import Article, EditorialComment, Transition
 from franchise.models import Source
 from tests import factories
+from tests.articles.test_admin_workflow import message_texts
 from tests.factories import change_post, change_url, draft_by, in_state
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +25,6 @@ ADD_URL = reverse("admin:articles_article_add")
 def save_and(client, article, move, **fields):
     """The POST of a panel button: the whole form, plus the move it names."""
     return client.post(change_url(article), change_post(article, _move=move, **fields))
-
-
-def message_texts(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def moves_of(article):

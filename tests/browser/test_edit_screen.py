@@ -159,7 +159,9 @@ def test_editor_goes_from_the_desk_to_published_with_one_button(
     assert not has_horizontal_scroll(page)
 
 
-def test_writer_sees_the_editors_request_on_the_article(live_server, page):
+def test_writer_sees_the_editors_request_on_the_article(
+    live_server, page, screenshot
+):
     writer = factories.make_writer("screen-writer", password=PASSWORD)
     editor = factories.make_editor("screen-editor", password=PASSWORD)
     article = factories.in_state(Status.IN_REVIEW, writer, title="Needs a source")
@@ -179,6 +181,7 @@ def test_writer_sees_the_editors_request_on_the_article(live_server, page):
     feedback = page.get_by_role("region", name="Editor feedback")
     expect(feedback).to_contain_text(FEEDBACK)
     expect(feedback).to_contain_text(editor.username)
+    shoot(page, screenshot, "changes-requested")
 
 
 def test_ctrl_s_saves_the_draft(live_server, page):
