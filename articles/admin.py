@@ -9,12 +9,13 @@ from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
 
-from articles import autosave, permissions, revisions, services, tags
+from articles import autosave, checks, permissions, revisions, services, tags
 from articles.checks import PublishBlocked, publish_problems
 from articles.forms import ImageForm
 from articles.models import (
@@ -33,6 +34,7 @@ from articles.models import (
 from articles.sanitize import clean_html
 from articles.widgets import TagAutocompleteWidget
 from franchise.locks import ShownRowAdmin
+from franchise.models import Claim
 from franchise.text import CleanTextAdminMixin, CleanTextFormMixin
 
 Status = Article.Status
@@ -42,6 +44,43 @@ LIVE = {Status.PUBLISHED, Status.SCHEDULED, Status.RETRACTED}
 ACTION_FIELD = f"{ActionLocation.CHANGE_FORM.value}-action"
 ON_FORM = ActionLocation.CHANGE_FORM
 ON_LIST = ActionLocation.CHANGE_LIST
+# The side panel's save-and-move buttons: the action each runs after the save.
+MOVE_FIELD = "_move"
+RESOLVE_FIELD = "_resolve"
+SAVE_AND_MOVE = {
+    "submit_for_review": "Save and submit",
+    "approve": "Save and approve",
+    "request_changes": "Save and request changes…",
+    "approve_and_publish": "Save, approve and publish",
+    "publish_now": "Save and publish",
+    "schedule": "Schedule…",
+}
+# The move a state is usually waiting for, drawn as the main button.
+PRIMARY = {"submit_for_review", "approve_and_publish", "publish_now"}
+# Set apart at the bottom of the panel; each asks for a reason first.
+DANGEROUS = {"unpublish", "retract"}
+# Who has the article in each state, as the workflow knows it.
+HOLDER = {
+    Status.DRAFT: "its writers",
+    Status.IN_REVIEW: "the editors, for review",
+    Status.APPROVED: "the editors, to publish or schedule",
+    Status.SCHEDULED: "nobody: it goes live at its time",
+    Status.PUBLISHED: "readers",
+    Status.RETRACTED: "readers see the retraction note",
+}
+PANEL_COMMENTS = 3
+WORDS_PER_MINUTE = 230
+
+
+def word_count(html):
+    """Words in an HTML body, as the panel and its script count them."""
+    # A space before each tag: "</p><p>" separates words.
+    return len(strip_tags((html or "").replace("<", " <")).split())
+
+
+def reading_minutes(words):
+    """Minutes to read ``words`` at an adult's pace, rounded up; 0 for nothing."""
+    return -(-words // WORDS_PER_MINUTE)
 
 
 def profile_for(user):
@@ -316,6 +355,9 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
+        if "slug" in self.fields:
+            # Left empty, the slug is made from the headline (Article.save).
+            self.fields["slug"].required = False
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]
@@ -398,16 +440,17 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = [
         "status",
+        "rendered_body",
         "first_published_at",
         "published_at",
         "updated_at",
     ]
     inlines = [BylineInline, CitationInline, QuoteInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "body"]}),
+        (None, {"fields": ["title", "dek", "body"]}),
         (
             "Label and place",
-            {"fields": ["kind", "section", "tags"]},
+            {"fields": ["kind", "section", "tags", "unconfirmed"]},
         ),
         (
             "Lead image",
@@ -441,14 +484,17 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 "classes": ["collapse"],
             },
         ),
-        ("Flags and planning", {"fields": ["unconfirmed", "is_top_story", "planned_for"]}),
         (
-            "Publication",
+            "Address, top story and planning",
             {
+                # Rarely touched: the slug follows the headline by itself.
                 "fields": [
-                    "status",
+                    "slug",
+                    "is_top_story",
+                    "planned_for",
                     ("first_published_at", "published_at", "updated_at"),
                 ],
+                "classes": ["collapse"],
             },
         ),
     ]
@@ -607,6 +653,260 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             "pending_version": pending,
             "live_version": article.draft_of if article.draft_of_id else None,
         }
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "section" not in initial:
+            # The writer's last section, else the first: one less choice to make.
+            last = (
+                Article.objects.filter(created_by=request.user)
+                .order_by("-created_at")
+                .values_list("section", flat=True)
+                .first()
+            )
+            initial["section"] = last or Section.objects.values_list(
+                "pk", flat=True
+            ).first()
+        return initial
+
+    def get_urls(self):
+        checks_url = path(
+            "checks/",
+            self.admin_site.admin_view(self.checks_view),
+            name="articles_article_checks",
+        )
+        return [checks_url, *super().get_urls()]
+
+    def checks_view(self, request):
+        """The checks the panel cannot answer from the form: the chosen picture's
+        alt text and credit, the chosen claims' status (?image=…&claims=…)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        image_id = request.GET.get("image", "")
+        image = (
+            Image.objects.filter(pk=image_id).first() if image_id.isdigit() else None
+        )
+        ids = [pk for pk in request.GET.getlist("claims") if pk.isdigit()]
+        claims = list(Claim.objects.filter(pk__in=ids)) if ids else []
+        return JsonResponse(
+            {
+                "image": checks.lead_image_problems(image),
+                "claims": checks.claim_problems(claims),
+                "needs_label": bool(claims)
+                and checks.needs_unconfirmed_label(claims),
+            }
+        )
+
+    # Reading: who cannot change the article reads it as the page shows it.
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "rendered_body" if field == "body" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="body")
+    def rendered_body(self, article):
+        # The public page's rendering: the stored body, cleaned once more.
+        return format_html(
+            '<div class="article-rendered-body">{}</div>',
+            mark_safe(clean_html(article.body or "")),  # noqa: S308 -- nh3-cleaned
+        )
+
+    # The side panel: status, people, feedback, checks and the next moves.
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        editable = add or self.has_change_permission(request, obj)
+        context.update(self.panel_context(request, obj, editable))
+        # The trash (confirmed) is in the panel; no stock "Delete" beside it.
+        context["show_delete"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def panel_context(self, request, obj, editable):
+        """What the side panel shows: read from permissions, checks and the record."""
+        user = request.user
+        article = obj or Article(status=Status.DRAFT, created_by=user)
+        names = permissions.available_actions(article, user)
+        if obj is None:
+            names = [n for n in names if n not in ("move_to_trash", "restore")]
+        if editable and "approve" in names and permissions.is_editor(user):
+            # In review to live in one press: approve, then publish.
+            names.insert(names.index("approve") + 1, "approve_and_publish")
+        labels = dict(self.workflow_context(request, article)["workflow_buttons"])
+        moves, actions, danger = [], [], []
+        for name in names:
+            if name == "move_to_trash":
+                continue  # a link to its confirmation page, below
+            if editable and name in SAVE_AND_MOVE:
+                if name != "schedule":
+                    moves.append((name, SAVE_AND_MOVE[name], name in PRIMARY))
+            elif name in DANGEROUS:
+                danger.append((name, labels[name] + "…"))
+            else:
+                actions.append((name, labels[name]))
+        draft = article.status == Status.DRAFT
+        return {
+            "panel": {
+                "editable": editable,
+                "save_label": "Save draft" if draft else "Save changes",
+                "moves": moves,
+                "schedule_form": ScheduleForm(prefix="schedule")
+                if editable and "schedule" in names
+                else None,
+                "actions": actions,
+                "danger": danger,
+                "can_trash": obj is not None and "move_to_trash" in names,
+                "move_field": MOVE_FIELD,
+                "resolve_field": RESOLVE_FIELD,
+                **(self.panel_record(article, user) if obj is not None else {}),
+            }
+        }
+
+    def panel_record(self, article, user):
+        """The saved article's people, latest move, open feedback and checks."""
+        moves = article.transitions.exclude(
+            action__in=[Action.CREATE, Action.EDIT]
+        ).select_related("by")
+        latest = moves.first()
+        comments = list(
+            article.comments.filter(resolved_at__isnull=True)
+            .select_related("author")
+            .order_by("-created_at", "-id")[:PANEL_COMMENTS]
+        )
+        requested = None
+        if (
+            latest is not None
+            and latest.action == Action.REQUEST_CHANGES
+            and article.status == Status.DRAFT
+        ):
+            requested = latest
+        return {
+            "authors": [byline.author for byline in article.bylines.all()],
+            "holder": HOLDER.get(article.status, ""),
+            "latest": latest,
+            "changes_requested": requested,
+            "comments": [
+                (c, permissions.can_resolve_comment(c, user)) for c in comments
+            ],
+            "open_comments": article.comments.filter(resolved_at__isnull=True).count(),
+            "checks": checks.checklist(article),
+            "needs_label": checks.needs_unconfirmed_label(list(article.claims.all())),
+            "words": word_count(article.body),
+            "minutes": reading_minutes(word_count(article.body)),
+        }
+
+    # Save and move: the form saves as always, then the chosen move runs
+    # through the same action (and service) as the workflow buttons.
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.wants_more(request):
+            return self.after_save(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if self.wants_more(request):
+            return self.after_save(request, obj)
+        return super().response_change(request, obj)
+
+    def wants_more(self, request):
+        return MOVE_FIELD in request.POST or RESOLVE_FIELD in request.POST
+
+    def after_save(self, request, obj):
+        self.message_user(request, f"“{obj}” is saved.", messages.SUCCESS)
+        # Read back what was saved: status, version and bylines as stored.
+        article = self.get_queryset(request).get(pk=obj.pk)
+        if RESOLVE_FIELD in request.POST:
+            self.resolve_from_panel(request, article)
+        response = None
+        move = request.POST.get(MOVE_FIELD)
+        if move:
+            response = self.move_after_save(request, article, move)
+        return response or HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    def move_after_save(self, request, article, move):
+        label = SAVE_AND_MOVE.get(move, move)
+        # Each move is offered exactly when available_actions offers its action.
+        needed = "approve" if move == "approve_and_publish" else move
+        if move not in SAVE_AND_MOVE or needed not in permissions.available_actions(
+            article, request.user
+        ):
+            self.message_user(
+                request,
+                f"Your edits are saved, but “{label}” is not yours to do while "
+                f"the article is {article.get_status_display()}.",
+                messages.ERROR,
+            )
+            return None
+        try:
+            if move == "schedule":
+                return self.schedule_from_panel(request, article)
+            queryset = self.get_queryset(request).filter(pk=article.pk)
+            if move == "approve_and_publish":
+                return self.approve_and_publish(request, queryset)
+            return getattr(self, move)(request, queryset)
+        except PermissionDenied as error:
+            self.message_user(
+                request,
+                f"Your edits are saved, but “{label}” was refused: "
+                f"{error or 'you are not allowed.'}",
+                messages.ERROR,
+            )
+            return None
+
+    def approve_and_publish(self, request, queryset):
+        """The approve button, then, if it approved, the publish button."""
+        response = self.approve(request, queryset)
+        if response is None and queryset.get().status == Status.APPROVED:
+            response = self.publish_now(request, queryset)
+        return response
+
+    def schedule_from_panel(self, request, article):
+        form = ScheduleForm(request.POST, prefix="schedule")
+        if not form.is_valid():
+            self.message_user(
+                request,
+                "Your edits are saved, but not scheduled: choose a valid "
+                "publication time.",
+                messages.ERROR,
+            )
+            return None
+        self.run(
+            request,
+            article,
+            "is scheduled",
+            services.schedule,
+            at=form.cleaned_data["at"],
+        )
+        return None
+
+    def resolve_from_panel(self, request, article):
+        comment = article.comments.filter(pk=request.POST.get(RESOLVE_FIELD)).first()
+        if comment is None:
+            return
+        try:
+            services.resolve_comment(comment, by=request.user)
+        except PermissionDenied:
+            self.message_user(
+                request, "You cannot resolve comments on this article.", messages.ERROR
+            )
+        else:
+            self.message_user(request, "Comment resolved.", messages.SUCCESS)
 
     # Deleting: every admin path moves the article to the trash instead.
 

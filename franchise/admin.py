@@ -217,10 +217,11 @@ class SourceAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     list_filter = ["kind", "on_record"]
     list_select_related = ["speaker"]
     search_fields = ["title", "outlet", "key", "speaker__name", "speaker_description"]
-    prepopulated_fields = {"key": ["title"]}
     autocomplete_fields = ["speaker"]
+    # The key is made from the title on save (Source.save), never asked for.
+    readonly_fields = ["key"]
     fieldsets = [
-        (None, {"fields": ["kind", "title", "key"]}),
+        (None, {"fields": ["kind", "title"]}),
         (
             "Who and where",
             {
@@ -238,6 +239,12 @@ class SourceAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
         ),
         ("Notes", {"fields": ["note"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, ("Handle", {"fields": ["key"], "classes": ["collapse"]})]
 
     @admin.display(description="who", ordering="speaker__name")
     def who(self, source):

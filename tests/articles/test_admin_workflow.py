@@ -421,10 +421,19 @@ class TestButtonsShown:
         client.force_login(editor)
         assert self.buttons(client, article) == ["restore"]
 
-    def test_buttons_post_the_change_form_action_field(self, client, writer):
+    def test_an_editable_draft_saves_and_moves_with_one_button(self, client, writer):
         client.force_login(writer)
         html = client.get(change_url(draft_by(writer))).content.decode()
-        assert f'name="{ACTION_FIELD}" value="submit_for_review"' in html
+        # The panel's button saves the form, then submits (test_edit_panel.py).
+        assert 'name="_move" value="submit_for_review"' in html
+        assert f'name="{ACTION_FIELD}" value="submit_for_review"' not in html
+
+    def test_buttons_of_a_read_only_article_post_the_action_field(
+        self, client, writer, editor
+    ):
+        client.force_login(editor)
+        html = client.get(change_url(in_state(Status.PUBLISHED, writer))).content
+        assert f'name="{ACTION_FIELD}" value="unpublish"' in html.decode()
 
 
 # Bulk actions on the changelist.

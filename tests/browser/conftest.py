@@ -96,13 +96,18 @@ def screenshot():
 
 def serious_violations(page):
     """Axe-core's serious and critical findings on the current page, readable."""
+    return violations(page, impacts={"serious", "critical"})
+
+
+def violations(page, impacts=None):
+    """Axe-core's findings of any impact (or only ``impacts``), readable."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
     found = [
         v
         for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
+        if impacts is None or v.get("impact") in impacts
     ]
     return [
         f"{v['impact']}: {v['id']} - {v['help']} "

@@ -102,7 +102,7 @@ def test_editor_resolves_the_subtitle_dispute_and_corrects_the_coverage(
     page.wait_for_url(f"**/admin/articles/article/{feature.pk}/change/#corrections")
 
     # The article is live, so the correction is a workflow action, not an edit.
-    page.locator("#workflow-actions").get_by_role(
+    page.locator("#article-panel").get_by_role(
         "button", name="Add a correction"
     ).click()
     page.wait_for_load_state()
@@ -157,7 +157,10 @@ def test_publishing_an_article_asserting_a_denied_claim_needs_a_logged_override(
     log_in(page, base, editor.username)
 
     page.goto(base + f"/admin/articles/article/{article.pk}/change/")
-    page.locator("#workflow-actions").get_by_role("button", name="Publish now").click()
+    # The panel's button saves the (unchanged) form, then tries to publish.
+    page.locator("#article-panel").get_by_role(
+        "button", name="Save and publish"
+    ).click()
     page.wait_for_load_state()
     # Refused with a clear reason, not a crash; nothing changed.
     assert "does not pass the publish checks" in page.locator("h1").inner_text()

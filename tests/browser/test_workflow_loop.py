@@ -63,16 +63,16 @@ def type_body(page, *paragraphs):
 
 
 def save_and_continue(page):
-    page.click("input[name=_continue]")
+    page.click("#article-panel [name=_continue]")
     page.wait_for_load_state()
     assert_no_form_errors(page)
     page.wait_for_url("**/admin/articles/article/*/change/**")
 
 
 def workflow_button(page, label):
-    """Click a workflow button under the save row and wait for the next page."""
+    """Click a button of the side panel and wait for the next page."""
     with page.expect_navigation():
-        page.locator("#workflow-actions").get_by_role(
+        page.locator("#article-panel").get_by_role(
             "button", name=label, exact=True
         ).click()
 
@@ -114,13 +114,13 @@ def test_writer_and_editor_take_a_story_from_draft_to_a_published_new_version(
     type_body(page, KEPT, FIRST_DRAFT)
     page.select_option("#id_kind", label="Feature")
     choose(page, "id_section", "Films")
-    save_and_continue(page)
+    # One press saves the new draft and submits it.
+    workflow_button(page, "Save and submit")
+    assert_no_form_errors(page)
     article = Article.objects.get(title=HEADLINE)
-    assert article.status == Status.DRAFT
     assert article.body == f"<p>{KEPT}</p><p>{FIRST_DRAFT}</p>"
     change_url = base + f"/admin/articles/article/{article.pk}/change/"
-
-    workflow_button(page, "Submit for review")
+    assert page.url == change_url
     assert "went to the editors" in success_message(page)
     article.refresh_from_db()
     assert article.status == Status.IN_REVIEW
@@ -132,7 +132,7 @@ def test_writer_and_editor_take_a_story_from_draft_to_a_published_new_version(
     page.goto(base + "/admin/articles/article/")
     page.get_by_role("link", name=HEADLINE).click()
     page.wait_for_url(change_url)
-    workflow_button(page, "Request changes")
+    workflow_button(page, "Save and request changes…")
     page.fill("#id_workflow-comment", FEEDBACK)
     with page.expect_navigation():
         page.get_by_role("button", name="Request changes").click()
@@ -153,11 +153,10 @@ def test_writer_and_editor_take_a_story_from_draft_to_a_published_new_version(
     page.get_by_role("link", name="Edit", exact=True).click()
     page.wait_for_url(change_url)
     type_body(page, KEPT, REVISED)
-    save_and_continue(page)
+    workflow_button(page, "Save and submit")
+    assert_no_form_errors(page)
     article.refresh_from_db()
     assert article.body == f"<p>{KEPT}</p><p>{REVISED}</p>"
-    workflow_button(page, "Submit for review")
-    article.refresh_from_db()
     assert article.status == Status.IN_REVIEW
 
     # The editor compares the two saved revisions and sees the changed paragraph.
@@ -165,9 +164,13 @@ def test_writer_and_editor_take_a_story_from_draft_to_a_published_new_version(
     page.goto(change_url)
     page.locator("#content").get_by_role("link", name="Revisions").click()
     page.wait_for_url(f"**/admin/newsroom/articles/{article.pk}/history/")
-    assert page.is_checked("#a-1") and page.is_checked("#b-2")
+    # The latest two: the editor's save with the request (as first drafted)
+    # and the writer's revision.
+    numbers = list(article.revisions.values_list("number", flat=True))[:2]
+    b, a = numbers
+    assert page.is_checked(f"#a-{a}") and page.is_checked(f"#b-{b}")
     page.get_by_role("button", name="Compare selected revisions").click()
-    page.wait_for_url(f"**/admin/newsroom/articles/{article.pk}/history/1/2/")
+    page.wait_for_url(f"**/admin/newsroom/articles/{article.pk}/history/{a}/{b}/")
     # Only the changed paragraph is marked; the kept one shows as context.
     assert page.locator(".diff-removed").count() == 1
     assert page.locator(".diff-added").count() == 1
@@ -178,9 +181,9 @@ def test_writer_and_editor_take_a_story_from_draft_to_a_published_new_version(
 
     page.get_by_role("link", name="Edit", exact=True).click()
     page.wait_for_url(change_url)
-    workflow_button(page, "Approve")
+    workflow_button(page, "Save and approve")
     assert "approved" in success_message(page)
-    workflow_button(page, "Publish now")
+    workflow_button(page, "Save and publish")
     assert "is published" in success_message(page)
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
@@ -219,7 +222,7 @@ def test_writer_and_editor_take_a_story_from_draft_to_a_published_new_version(
     copy.refresh_from_db()
     assert copy.title == NEW_HEADLINE
     assert NEW_PARAGRAPH in copy.body
-    workflow_button(page, "Submit for review")
+    workflow_button(page, "Save and submit")
     copy.refresh_from_db()
     assert copy.status == Status.IN_REVIEW
 
@@ -235,9 +238,9 @@ def test_writer_and_editor_take_a_story_from_draft_to_a_published_new_version(
     page.goto(change_url)
     page.get_by_role("link", name="Open the new version in progress").click()
     page.wait_for_url(f"**/admin/articles/article/{copy.pk}/change/")
-    workflow_button(page, "Approve")
+    workflow_button(page, "Save and approve")
     assert "approved" in success_message(page)
-    workflow_button(page, "Publish now")
+    workflow_button(page, "Save and publish")
     assert "is published" in success_message(page)
     landed_on = page.url
     warnings = page.locator(".messagelist .warning").all_inner_texts()

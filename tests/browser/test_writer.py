@@ -135,7 +135,7 @@ def test_writer_drafts_article_with_citation_quote_and_lead_image(
     choose(page, f"{row}-source", "Sofia Carson interview with PulseBeat")
     screenshot(page, "admin-article-form")
 
-    page.click("input[name=_continue]")
+    page.click("#article-panel [name=_continue]")
     page.wait_for_load_state()
     assert_no_form_errors(page)
     page.wait_for_url("**/admin/articles/article/*/change/**")
