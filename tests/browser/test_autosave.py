@@ -112,7 +112,7 @@ def test_closed_add_form_is_offered_back_and_saved(live_server, page, screenshot
     expect(page.locator("#autosave-status")).to_contain_text("back in the form")
     shoot(page, "add-form-restored", "#autosave-status")
 
-    page.click("input[name=_continue]")
+    page.click("#article-panel [name=_continue]")
     page.wait_for_url("**/admin/articles/article/*/change/**")
     assert_no_form_errors(page)
     article = Article.objects.get(title=HEADLINE)
@@ -153,7 +153,7 @@ def test_closed_change_form_is_offered_back_and_saved(live_server, page):
     expect(page.locator(BODY_EDITOR)).to_contain_text(BODY)
     expect(page.locator(BODY_EDITOR)).to_contain_text("First line.")
 
-    page.click("input[name=_continue]")
+    page.click("#article-panel [name=_continue]")
     page.wait_for_url("**/admin/articles/article/*/change/**")
     assert_no_form_errors(page)
     article.refresh_from_db()
@@ -202,7 +202,7 @@ def test_restore_after_someone_elses_save_is_refused_on_save(live_server, page):
     shoot(page, "change-form-stale-offer")
     offer.get_by_role("button", name="Restore").click()
     assert page.input_value("#id_title") == "The writer's headline"
-    page.click("input[name=_continue]")
+    page.click("#article-panel [name=_continue]")
     expect(page.locator("#save-conflict")).to_contain_text("Not saved.")
     shoot(page, "change-form-restored-save-refused", "#save-conflict")
     article.refresh_from_db()
