@@ -1,5 +1,6 @@
 """The newsroom's admin: where writers draft and editors review."""
 
+from functools import partial
 from types import SimpleNamespace
 
 from django import forms
@@ -205,11 +206,44 @@ class RetractForm(CleanTextFormMixin, forms.Form):
 
 
 class CorrectionForm(CleanTextFormMixin, forms.Form):
+    FIX_TEXT = "version"
+    NOTE_ONLY = "note"
+    HOW = [
+        (
+            FIX_TEXT,
+            "Fix the text in a new version: readers see the note when an "
+            "editor publishes it",
+        ),
+        (
+            NOTE_ONLY,
+            "Note only, the text stays as it is (a clarification or an update): "
+            "readers see it now",
+        ),
+    ]
+
     kind = forms.ChoiceField(choices=Correction.Kind.choices)
     text = forms.CharField(
+        label="Note for readers",
         widget=_textarea(),
         help_text="What was wrong and what is right, in plain words for readers.",
     )
+    how = forms.ChoiceField(
+        label="How",
+        choices=HOW,
+        initial=FIX_TEXT,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, live=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not live:
+            # A scheduled article is not live yet: it is edited directly.
+            self.fields["how"].choices = self.HOW[1:]
+            self.fields["how"].initial = self.NOTE_ONLY
+
+    def clean_how(self):
+        return self.cleaned_data["how"] or self.fields["how"].initial
 
 
 class OverrideForm(CleanTextFormMixin, forms.Form):
@@ -792,21 +826,49 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             request, queryset, "retract", RetractForm, "Retract", call
         )
 
-    @admin.action(description="Add a correction", location=ON_FORM)
+    @admin.action(description="Correct this article", location=ON_FORM)
     def add_correction(self, request, queryset):
-        def call(article, user, data):
-            services.add_correction(
-                article, by=user, text=data["text"], kind=data["kind"]
-            )
-            return f"The correction to “{article}” is published."
-
-        return self.run_with_form(
+        """Open a new version carrying the note, or (editors' choice) a note only."""
+        article = queryset.get()
+        live = article.status == Status.PUBLISHED
+        form = _asked(request, partial(CorrectionForm, live=live))
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["how"] == CorrectionForm.NOTE_ONLY:
+                    services.add_correction(
+                        article, by=request.user, text=data["text"], kind=data["kind"]
+                    )
+                else:
+                    version = services.start_correction(
+                        article, by=request.user, text=data["text"], kind=data["kind"]
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if data["how"] == CorrectionForm.NOTE_ONLY:
+                    self.message_user(
+                        request,
+                        f"The note on “{article}” is published.",
+                        messages.SUCCESS,
+                    )
+                    return None
+                self.message_user(
+                    request,
+                    "Fix the text in this new version; publishing it changes the "
+                    "live article and publishes your correction note with it.",
+                    messages.INFO,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_change", args=[version.pk])
+                )
+        return self.ask(
             request,
-            queryset,
+            article,
             "add_correction",
-            CorrectionForm,
-            "Add a correction",
-            call,
+            form,
+            title="Correct this article",
+            submit="Correct this article",
         )
 
     @admin.action(description="Start a new version", location=ON_FORM)
