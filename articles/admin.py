@@ -1,6 +1,7 @@
 """The newsroom's admin: where writers draft and editors review."""
 
 from functools import partial
+from html import unescape
 from types import SimpleNamespace
 
 from django import forms
@@ -13,7 +14,8 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.text import Truncator
 
 from articles import permissions, revisions, services, tags
 from articles.checks import PublishBlocked, publish_problems
@@ -259,6 +261,15 @@ def _asked(request, form_class):
     if "_confirm" in request.POST:
         return form_class(request.POST, prefix="workflow")
     return form_class(prefix="workflow")
+
+
+PREVIEW_WORDS = 60
+
+
+def article_preview(article, words=PREVIEW_WORDS):
+    """The first words of the (sanitised) body as plain text, for a reminder."""
+    text = " ".join(strip_tags(article.body or "").split())
+    return Truncator(unescape(text)).words(words, truncate="…")
 
 
 def _pk(obj):
@@ -679,7 +690,11 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     # PermissionDenied becomes a 403, a ValidationError a message.
 
     def ask(self, request, article, action, form, *, title, problems=(), **extra):
-        """An intermediate page asking for what a transition needs."""
+        """An intermediate page asking for what a transition needs.
+
+        It shows the article it acts on (headline, status, the start of the
+        text) and lays the form out as the admin's own change forms do.
+        """
         return TemplateResponse(
             request,
             "admin/articles/article/workflow_form.html",
@@ -688,7 +703,13 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 "title": title,
                 "opts": self.opts,
                 "original": article,
+                "article_preview": article_preview(article),
                 "form": form,
+                "adminform": (
+                    helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
+                    if form
+                    else None
+                ),
                 "problems": problems,
                 "workflow_action": action,
                 "workflow_action_field": ACTION_FIELD,

@@ -350,3 +350,40 @@ def test_other_writer_is_offered_nothing_on_a_live_article(
     response = client.post(reverse("articles_admin:restore", args=[live.pk, 1]))
     assert response.status_code == 403
     assert not Article.objects.filter(draft_of=live).exists()
+
+
+# Action pages show the article, in the admin's look
+
+
+LONG_BODY = "<p>" + " ".join(f"word{i}" for i in range(100)) + " &amp; more</p>"
+
+
+@pytest.mark.parametrize(
+    "action, state",
+    [
+        ("request_changes", Status.IN_REVIEW),
+        ("add_correction", Status.PUBLISHED),
+        ("schedule", Status.APPROVED),
+        ("unpublish", Status.PUBLISHED),
+        ("retract", Status.PUBLISHED),
+    ],
+)
+def test_action_pages_show_headline_status_and_a_short_preview(
+    client, writer, editor, action, state
+):
+    article = in_state(state, writer, title="Sequel dated & cast", body=LONG_BODY)
+    client.force_login(editor)
+    response = client.post(
+        change_url(article),
+        {ACTION_FIELD: action, "_selected_action": str(article.pk)},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<ol class="breadcrumbs">' in page
+    assert '<li aria-current="page">' in page
+    assert "Sequel dated &amp; cast" in page
+    assert f"<strong>{article.get_status_display()}</strong>" in page
+    assert "word0 word1" in page and "word59…" in page
+    assert "word60" not in page
+    assert 'class="module aligned' in page  # the admin's own fieldset
+    assert "admin/css/forms.css" in page
