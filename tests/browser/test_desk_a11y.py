@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import revisions, services
+from articles.admin import ACTION_FIELD
 from articles.models import Article
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS
@@ -141,3 +142,53 @@ def test_the_needs_me_list_and_an_action_page_as_people_see_them(
     assert "writers' room" in page.locator(".workflow-article").inner_text()
     assert violations(page) == []
     shoot(page, screenshot, "action-request-changes")
+
+
+def test_the_correction_page_as_an_editor_sees_it(
+    live_server, page, screenshot, newsroom
+):
+    """Reached as the article's button posts it (the change form is elsewhere)."""
+    base = live_server.url
+    live = newsroom["live"]
+    log_in(page, base, "editor")
+    page.goto(base + "/admin/desk/")
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    page.evaluate(
+        """([url, token, pk, field]) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = url;
+            for (const [name, value] of [
+                ["csrfmiddlewaretoken", token],
+                [field, "add_correction"],
+                ["_selected_action", pk],
+            ]) {
+                const input = document.createElement("input");
+                input.type = "hidden";
+                input.name = name;
+                input.value = value;
+                form.append(input);
+            }
+            document.body.append(form);
+            form.submit();
+        }""",
+        [
+            reverse("admin:articles_article_change", args=[live.pk]),
+            token,
+            str(live.pk),
+            ACTION_FIELD,
+        ],
+    )
+    page.wait_for_load_state()
+    page.get_by_role("heading", name="Correct this article").wait_for()
+    assert page.get_by_label("Fix the text in a new version", exact=False).is_checked()
+    assert violations(page) == []
+    shoot(page, screenshot, "action-correct")
+    page.get_by_label("Note for readers").fill("Filming starts in May, not June.")
+    page.get_by_role("button", name="Correct this article").click()
+    page.wait_for_url(
+        lambda url: "/change/" in url and f"/{live.pk}/change/" not in url
+    )
+    version = Article.objects.get(draft_of=live)
+    assert f"/{version.pk}/change/" in page.url
+    assert version.pending_correction["text"] == "Filming starts in May, not June."
