@@ -387,3 +387,11 @@ def test_action_pages_show_headline_status_and_a_short_preview(
     assert "word60" not in page
     assert 'class="module aligned' in page  # the admin's own fieldset
     assert "admin/css/forms.css" in page
+
+
+def test_the_versions_history_shows_the_correction_it_carries(client, live, editor):
+    version = services.start_correction(live, by=editor, text="May, not June.")
+    client.force_login(editor)
+    page = history(client, version).content.decode()
+    assert "carries a correction note" in page
+    assert "May, not June." in page
