@@ -114,6 +114,19 @@ def published(article, by, *, new_version=False):
     )
 
 
+def correction_started(version, by):
+    note = version.pending_correction
+    return send(
+        writers(version),
+        f"Correction to make: {version.title}",
+        f"{_who(by)} opened a new version of “{version.title}” to correct it. "
+        f"Fix the text there; readers will see this note when it is published:"
+        f"\n\n{note['text']}",
+        version,
+        actor=by,
+    )
+
+
 def commented(comment):
     article = comment.article
     return send(

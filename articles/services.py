@@ -380,6 +380,7 @@ def start_correction(article, *, by, text, kind=None):
         version = start_new_version(article, by=by)
     version.pending_correction = {"kind": kind, "text": text}
     version.save(update_fields=["pending_correction", "edited_at"])
+    notify.correction_started(version, by)
     return version
 
 

@@ -205,6 +205,12 @@ def needs_me(user, *, drafts, review=(), ready=()):
     for article in ready:
         add(article, "Approved: publish or schedule it")
     for article in drafts:
+        if article.status == Status.DRAFT and article.pending_correction:
+            add(
+                article,
+                "Correction to make in this new version",
+                article.pending_correction.get("text", ""),
+            )
         if (
             article.status == Status.DRAFT
             and article.last_move == Action.REQUEST_CHANGES

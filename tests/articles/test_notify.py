@@ -136,3 +136,17 @@ def test_a_rolled_back_step_sends_nothing(people, django_capture_on_commit_callb
             pass
     assert callbacks == []
     assert mail.outbox == []
+
+
+def test_a_correction_tells_the_writers_what_to_fix_in_the_new_version(
+    people, sent
+):
+    writer, editor = people
+    live = in_state(Status.PUBLISHED, writer)
+    [message] = sent(
+        services.start_correction, live, by=editor, text="May, not June."
+    )
+    version = Article.objects.get(draft_of=live)
+    assert message.to == ["writer@newsroom.example"]
+    assert "May, not June." in message.body
+    assert link(version) in message.body

@@ -128,3 +128,13 @@ def test_editor_list_adds_no_query_whatever_the_number_of_articles(
     with django_assert_num_queries(15):
         response = client.get(DESK)
     assert len(response.context["needs_me"]) == 2 * count
+
+
+def test_writer_needs_to_make_the_correction_an_editor_opened(
+    client, editor, writer
+):
+    live = in_state(Status.PUBLISHED, writer, title="Live piece")
+    services.start_correction(live, by=editor, text="May, not June.")
+    found, html = needs_me(client, writer)
+    assert found == {"Live piece": ["Correction to make in this new version"]}
+    assert "May, not June." in section(html)
