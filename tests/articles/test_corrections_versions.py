@@ -2,12 +2,10 @@
 
 import datetime as dt
 import io
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -435,36 +433,3 @@ def test_a_run_overlapping_another_publishes_each_version_once(
     assert len(first) + len(nested[0]) == 2
     assert not Article.objects.filter(draft_of__isnull=False).exists()
     assert Transition.objects.filter(by=None, action="publish").count() == 2
-
-
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's shared in-memory test database locks whole tables across "
-    "threads; the PostgreSQL run of the suite covers real concurrency.",
-)
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_runs_publish_each_scheduled_version_once(writer, editor):
-    lives = due_versions(4, writer, editor)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(len(services.publish_due()))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    assert sum(results) == 4
-    assert Transition.objects.filter(by=None, action="publish").count() == 4
-    for live in lives:
-        live.refresh_from_db()
-        assert live.body == RIGHT
