@@ -1,5 +1,7 @@
 """The newsroom's admin: where writers draft and editors review."""
 
+from functools import partial
+from html import unescape
 from types import SimpleNamespace
 
 from django import forms
@@ -14,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from articles import autosave, checks, permissions, revisions, services, tags
 from articles.checks import PublishBlocked, publish_problems
@@ -244,11 +247,44 @@ class RetractForm(CleanTextFormMixin, forms.Form):
 
 
 class CorrectionForm(CleanTextFormMixin, forms.Form):
+    FIX_TEXT = "version"
+    NOTE_ONLY = "note"
+    HOW = [
+        (
+            FIX_TEXT,
+            "Fix the text in a new version: readers see the note when an "
+            "editor publishes it",
+        ),
+        (
+            NOTE_ONLY,
+            "Note only, the text stays as it is (a clarification or an update): "
+            "readers see it now",
+        ),
+    ]
+
     kind = forms.ChoiceField(choices=Correction.Kind.choices)
     text = forms.CharField(
+        label="Note for readers",
         widget=_textarea(),
         help_text="What was wrong and what is right, in plain words for readers.",
     )
+    how = forms.ChoiceField(
+        label="How",
+        choices=HOW,
+        initial=FIX_TEXT,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, live=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not live:
+            # A scheduled article is not live yet: it is edited directly.
+            self.fields["how"].choices = self.HOW[1:]
+            self.fields["how"].initial = self.NOTE_ONLY
+
+    def clean_how(self):
+        return self.cleaned_data["how"] or self.fields["how"].initial
 
 
 class OverrideForm(CleanTextFormMixin, forms.Form):
@@ -264,6 +300,15 @@ def _asked(request, form_class):
     if "_confirm" in request.POST:
         return form_class(request.POST, prefix="workflow")
     return form_class(prefix="workflow")
+
+
+PREVIEW_WORDS = 60
+
+
+def article_preview(article, words=PREVIEW_WORDS):
+    """The first words of the (sanitised) body as plain text, for a reminder."""
+    text = " ".join(strip_tags(article.body or "").split())
+    return Truncator(unescape(text)).words(words, truncate="…")
 
 
 def _pk(obj):
@@ -946,7 +991,11 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     # PermissionDenied becomes a 403, a ValidationError a message.
 
     def ask(self, request, article, action, form, *, title, problems=(), **extra):
-        """An intermediate page asking for what a transition needs."""
+        """An intermediate page asking for what a transition needs.
+
+        It shows the article it acts on (headline, status, the start of the
+        text) and lays the form out as the admin's own change forms do.
+        """
         return TemplateResponse(
             request,
             "admin/articles/article/workflow_form.html",
@@ -955,7 +1004,13 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 "title": title,
                 "opts": self.opts,
                 "original": article,
+                "article_preview": article_preview(article),
                 "form": form,
+                "adminform": (
+                    helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
+                    if form
+                    else None
+                ),
                 "problems": problems,
                 "workflow_action": action,
                 "workflow_action_field": ACTION_FIELD,
@@ -1093,21 +1148,49 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             request, queryset, "retract", RetractForm, "Retract", call
         )
 
-    @admin.action(description="Add a correction", location=ON_FORM)
+    @admin.action(description="Correct this article", location=ON_FORM)
     def add_correction(self, request, queryset):
-        def call(article, user, data):
-            services.add_correction(
-                article, by=user, text=data["text"], kind=data["kind"]
-            )
-            return f"The correction to “{article}” is published."
-
-        return self.run_with_form(
+        """Open a new version carrying the note, or (editors' choice) a note only."""
+        article = queryset.get()
+        live = article.status == Status.PUBLISHED
+        form = _asked(request, partial(CorrectionForm, live=live))
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["how"] == CorrectionForm.NOTE_ONLY:
+                    services.add_correction(
+                        article, by=request.user, text=data["text"], kind=data["kind"]
+                    )
+                else:
+                    version = services.start_correction(
+                        article, by=request.user, text=data["text"], kind=data["kind"]
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if data["how"] == CorrectionForm.NOTE_ONLY:
+                    self.message_user(
+                        request,
+                        f"The note on “{article}” is published.",
+                        messages.SUCCESS,
+                    )
+                    return None
+                self.message_user(
+                    request,
+                    "Fix the text in this new version; publishing it changes the "
+                    "live article and publishes your correction note with it.",
+                    messages.INFO,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_change", args=[version.pk])
+                )
+        return self.ask(
             request,
-            queryset,
+            article,
             "add_correction",
-            CorrectionForm,
-            "Add a correction",
-            call,
+            form,
+            title="Correct this article",
+            submit="Correct this article",
         )
 
     @admin.action(description="Start a new version", location=ON_FORM)

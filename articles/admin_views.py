@@ -93,7 +93,7 @@ def revision_list(request, pk):
             f"History of “{article.title}”",
             revisions=revision_rows,
             transitions=story.transitions.select_related("by").order_by("at", "id"),
-            can_restore=permissions.can_edit(story, request.user),
+            **_restore_context(story, request.user),
         ),
     )
 
@@ -123,9 +123,18 @@ def revision_diff(request, pk, a, b):
             new=new,
             changes=changes,
             field_changes=[c for c in changes if c.field != "body"],
-            can_restore=permissions.can_edit(article.root, request.user),
+            **_restore_context(article.root, request.user),
         ),
     )
+
+
+def _restore_context(story, user):
+    """The one restore button the history offers (or none), as the service decides."""
+    offer = revisions.restore_offer(story, user)
+    return {
+        "can_restore": offer is not None,
+        "restore_label": revisions.OFFER_LABELS.get(offer, ""),
+    }
 
 
 @require_POST
@@ -135,20 +144,22 @@ def revision_restore(request, pk, number):
     article = _article(pk)
     story = article.root
     revision = get_object_or_404(story.revisions, number=number)
-    # revisions.restore checks the state but not the person, so the view does.
-    if not permissions.can_edit(story, request.user):
-        raise PermissionDenied("You cannot edit this article.")
+    # The history offers only what can succeed; anything else is a crafted POST.
+    if revisions.restore_offer(story, request.user) is None:
+        raise PermissionDenied("Nothing can be restored onto this article by you now.")
     try:
-        restored = revisions.restore(revision, by=request.user)
+        restored = services.restore_revision(revision, by=request.user)
     except ValidationError as error:
         _refused(request, error)
-    else:
-        messages.success(
-            request,
-            f"Revision {number} is back as the draft (saved as revision "
-            f"{restored.number}).",
-        )
-    return redirect("articles_admin:revisions", pk)
+        return redirect("articles_admin:revisions", pk)
+    messages.success(
+        request,
+        f"Revision {number} is back as the draft (saved as revision "
+        f"{restored.number}).",
+    )
+    # A live story's restore opened (or filled) its new version: go there.
+    draft = Article.objects.filter(draft_of=story).only("pk").first()
+    return redirect("articles_admin:revisions", draft.pk if draft else story.pk)
 
 
 # Diff display: revisions store ids; editors read names.

@@ -207,6 +207,9 @@ class ArticleQuerySet(models.QuerySet):
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
             published_at__lte=timezone.now(),
             deleted_at__isnull=True,
+            # A scheduled new version replaces its live article's text when
+            # publish_due runs; it is never listed on its own.
+            draft_of__isnull=True,
         )
 
     def public(self):
@@ -215,6 +218,7 @@ class ArticleQuerySet(models.QuerySet):
             status__in=PUBLIC_STATUSES,
             published_at__lte=timezone.now(),
             deleted_at__isnull=True,
+            draft_of__isnull=True,
         )
 
     def in_review(self):
@@ -232,7 +236,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=False).order_by("-deleted_at")
 
     def due(self):
-        """Scheduled articles whose time has come."""
+        """Scheduled articles (and scheduled new versions) whose time has come."""
         return self.filter(
             status=Article.Status.SCHEDULED,
             published_at__lte=timezone.now(),
@@ -460,6 +464,13 @@ class Article(models.Model):
         help_text="Set on the working copy of a live article: edits happen here "
         "and reach readers only when an editor publishes this version.",
     )
+    pending_correction = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="On a new version opened to correct a live article: the "
+        "correction note ({kind, text}) published with it.",
+    )
     planned_for = models.DateField(
         null=True,
         blank=True,
@@ -508,9 +519,11 @@ class Article(models.Model):
                 name="article_slug_unique",
                 violation_error_message="Another article already uses this address.",
             ),
+            # A new version may wait for its time (scheduled); it never goes
+            # live itself: publishing copies it onto the live article.
             models.CheckConstraint(
                 condition=Q(draft_of__isnull=True)
-                | Q(status__in=["draft", "in_review", "approved"]),
+                | Q(status__in=["draft", "in_review", "approved", "scheduled"]),
                 name="article_new_version_not_live",
             ),
             models.CheckConstraint(
@@ -567,6 +580,7 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
             and self.deleted_at is None
+            and self.draft_of_id is None
         )
 
     @property

@@ -124,13 +124,7 @@ def available_actions(article, user):
     if own and may(Action.SUBMIT, article):
         names.append("submit_for_review")
     if editor:
-        names += [
-            name
-            for name, action in EDITOR_ACTIONS
-            if may(action, article)
-            # A new version of a live article is published now, never scheduled.
-            and not (action == Action.SCHEDULE and article.draft_of_id)
-        ]
+        names += [name for name, action in EDITOR_ACTIONS if may(action, article)]
         if article.status in CORRECTABLE:
             names.append("add_correction")
     if own and article.status == Status.PUBLISHED and not article.draft_of_id:

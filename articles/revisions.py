@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.html import strip_tags
 
 from articles.models import Article, Byline, Citation, Quote, Revision
-from articles.permissions import can_edit
+from articles.permissions import can_edit, can_work_on
 
 FIELDS = [
     "title",
@@ -213,12 +213,47 @@ def _without_missing(data):
     return data
 
 
+# What the history may offer to bring a revision back, by the article's state.
+ONTO_DRAFT = "draft"
+ONTO_PENDING_VERSION = "pending"
+AS_NEW_VERSION = "new_version"
+OFFER_LABELS = {
+    ONTO_DRAFT: "Restore as new draft",
+    ONTO_PENDING_VERSION: "Restore onto the new version",
+    AS_NEW_VERSION: "Start a new version from this revision",
+}
+
+
+def restore_offer(story, user):
+    """How ``user`` may bring back a revision of ``story`` now, or None.
+
+    Only what ``restore`` would accept: a draft the user may edit (the story
+    or its new version in progress), or, for a live story with no version
+    open, a new version started from the revision. A story in review,
+    approved, scheduled or retracted offers nothing.
+    """
+    if story.deleted_at is not None:
+        return None
+    pending = Article.objects.filter(draft_of=story).first()
+    target = pending or story
+    if target.status == Article.Status.DRAFT and can_edit(target, user):
+        return ONTO_PENDING_VERSION if pending else ONTO_DRAFT
+    if (
+        pending is None
+        and story.status == Article.Status.PUBLISHED
+        and can_work_on(story, user)
+    ):
+        return AS_NEW_VERSION
+    return None
+
+
 @transaction.atomic
 def restore(revision, *, by):
     """Bring an old revision back as the article's new working draft.
 
     A live story with a working copy is restored onto that copy, so readers
-    keep the live version until an editor publishes.
+    keep the live version until an editor publishes. (A live story without
+    one: ``services.restore_revision`` starts it first.)
     """
     story = Article.objects.select_for_update().get(pk=revision.article_id)
     article = Article.objects.filter(draft_of=story).first() or story

@@ -7,6 +7,8 @@ transaction. Admin buttons, bulk actions, the demo loader and commands all call
 these functions.
 """
 
+import logging
+
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import checks, revisions
+from articles import checks, notify, revisions
 from articles.models import Article, Transition
 from articles.permissions import (
     CORRECTABLE,
@@ -28,6 +30,7 @@ from articles.permissions import (
 
 Status = Article.Status
 Action = Transition.Action
+logger = logging.getLogger(__name__)
 
 
 def _lock(article):
@@ -80,31 +83,6 @@ def _record(article, action, from_status, by, reason="", overridden=()):
     )
 
 
-def _notify(recipients, subject, message):
-    emails = sorted({u.email for u in recipients if u and u.email})
-    if emails:
-        # Mail after commit: a rolled-back transition must not announce itself.
-        transaction.on_commit(lambda: _send(subject, message, emails))
-
-
-def _send(subject, message, emails):
-    from articles.tasks import send_workflow_mail
-
-    send_workflow_mail.enqueue(subject, message, emails)
-
-
-def _writers(article):
-    users = [b.author.user for b in article.bylines.select_related("author__user")]
-    return [u for u in [article.created_by, *users] if u]
-
-
-def _editors():
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    return User.objects.filter(is_active=True, groups__name="Editors").distinct()
-
-
 def _move(article, action, to_status, by, reason="", overridden=()):
     from_status = article.status
     article.status = to_status
@@ -120,11 +98,7 @@ def submit_for_review(article, *, by):
         raise PermissionDenied("Only the article's writers or an editor can submit it.")
     _check_state(article, Action.SUBMIT)
     _move(article, Action.SUBMIT, Status.IN_REVIEW, by)
-    _notify(
-        _editors(),
-        f"In review: {article.title}",
-        f"{by.get_username()} submitted “{article.title}” for review.",
-    )
+    notify.submitted(article, by)
     return article
 
 
@@ -138,11 +112,7 @@ def request_changes(article, *, by, comment):
     article = _lock(article)
     _check_state(article, Action.REQUEST_CHANGES)
     _move(article, Action.REQUEST_CHANGES, Status.DRAFT, by, comment.strip())
-    _notify(
-        _writers(article),
-        f"Changes requested: {article.title}",
-        f"{by.get_username()} asked for changes:\n\n{comment.strip()}",
-    )
+    notify.changes_requested(article, by, comment.strip())
     return article
 
 
@@ -162,9 +132,7 @@ def approve(article, *, by, reason="", override_reason=""):
         override_reason.strip() if overridden else reason,
         overridden,
     )
-    _notify(
-        _writers(article), f"Approved: {article.title}", "Your article was approved."
-    )
+    notify.approved(article, by)
     return article
 
 
@@ -199,25 +167,25 @@ def publish(article, *, by, reason="", override_reason=""):
         ]
     )
     _record(article, Action.PUBLISH, from_status, by, reason, overridden)
-    _notify(_writers(article), f"Published: {article.title}", "Your article is live.")
+    notify.published(article, by)
     return article
 
 
 @transaction.atomic
 def schedule(article, *, by, at, reason=""):
-    """An editor schedules an approved article; it goes live at ``at`` by query."""
+    """An editor schedules an approved article; it goes live at ``at`` by query.
+
+    A scheduled new version replaces its live article's text when
+    ``publish_due`` runs at that time; until then readers keep the live text.
+    """
     if not is_editor(by):
         raise PermissionDenied("Only editors can schedule.")
     if at is None or at <= timezone.now():
         raise ValidationError("Choose a publication time in the future.")
     article = _lock(article)
-    if article.draft_of_id:
-        raise ValidationError(
-            "A new version of a live article is published now, not scheduled."
-        )
     _check_state(article, Action.SCHEDULE)
     article.published_at = at
-    if article.first_published_at is None:
+    if article.first_published_at is None and not article.draft_of_id:
         article.first_published_at = at
     from_status = article.status
     article.status = Status.SCHEDULED
@@ -287,7 +255,13 @@ def publish_due():
     """
     now = timezone.now()
     published = []
-    for pk in list(Article.objects.due().values_list("pk", flat=True)):
+    due = Article.objects.due().values_list("pk", "draft_of_id")
+    for pk, draft_of_id in list(due):
+        if draft_of_id:
+            live = _publish_due_version(pk, now)
+            if live is not None:
+                published.append(live)
+            continue
         with transaction.atomic():
             claimed = Article.objects.filter(pk=pk, status=Status.SCHEDULED).update(
                 status=Status.PUBLISHED, edited_at=now
@@ -302,34 +276,112 @@ def publish_due():
                 None,
                 "scheduled time reached",
             )
+            notify.published(article, None)
             published.append(article)
     return published
 
 
-@transaction.atomic
-def add_correction(article, *, by, text, kind=None):
-    """An editor appends a correction to a live article; readers see it changed."""
+def _publish_due_version(pk, now):
+    """Copy a scheduled new version onto its live article; None if it cannot go.
+
+    The version is claimed the same way (a conditional UPDATE back to
+    approved, inside the transaction), so overlapping runs publish it once.
+    """
+    try:
+        with transaction.atomic():
+            claimed = Article.objects.filter(pk=pk, status=Status.SCHEDULED).update(
+                status=Status.APPROVED, edited_at=now
+            )
+            if not claimed:
+                return None
+            version = Article.objects.select_related("draft_of").get(pk=pk)
+            version.status = Status.SCHEDULED  # what the audit entry starts from
+            return _publish_new_version(version, None, "scheduled time reached", [])
+    except ValidationError:
+        # The live article came down (or lost its address) meanwhile: the
+        # version stays scheduled for an editor to decide; nothing is half done.
+        logger.warning("Scheduled new version %s could not be published", pk)
+        return None
+
+
+def _correction_note(text, kind):
+    """The checked (kind, text) of a correction note."""
     from articles.models import Correction
 
-    if not is_editor(by):
-        raise PermissionDenied("Only editors can correct published articles.")
     if not text.strip():
         raise ValidationError("Write the correction readers will see.")
-    article = _lock(article)
-    _not_trashed(article)
-    if article.status not in CORRECTABLE:
-        raise ValidationError("Only a published article can carry a correction.")
     kind = kind or Correction.Kind.CORRECTION
     if kind not in Correction.Kind.values:
         raise ValidationError(f"“{kind}” is not a kind of correction.")
-    now = timezone.now()
+    return kind, text.strip()
+
+
+def _correctable(article, by):
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can correct published articles.")
+    _not_trashed(article)
+    if article.status not in CORRECTABLE:
+        raise ValidationError("Only a published article can carry a correction.")
+
+
+def _publish_correction(article, note, by, now):
+    """Append the note readers see, tell them the article changed, log it."""
+    from articles.models import Correction
+
     correction = Correction.objects.create(
-        article=article, kind=kind, text=text.strip(), published_at=now, by=by
+        article=article,
+        kind=note["kind"],
+        text=note["text"],
+        published_at=now,
+        by=by,
     )
     article.updated_at = now
     article.save(update_fields=["updated_at", "edited_at"])
-    _record(article, Action.CORRECT, article.status, by, text.strip())
+    _record(article, Action.CORRECT, article.status, by, note["text"])
     return correction
+
+
+@transaction.atomic
+def add_correction(article, *, by, text, kind=None):
+    """An editor appends a note to a live article without changing its text.
+
+    For a clarification or an update that needs no new wording; a correction
+    of the text goes through ``start_correction`` so the error leaves the page.
+    """
+    kind, text = _correction_note(text, kind)
+    article = _lock(article)
+    _correctable(article, by)
+    return _publish_correction(
+        article, {"kind": kind, "text": text}, by, timezone.now()
+    )
+
+
+@transaction.atomic
+def start_correction(article, *, by, text, kind=None):
+    """An editor opens a new version of a live article carrying a correction note.
+
+    The writers or the editor fix the text in that version; publishing it
+    (now or at a scheduled time) changes the live text and publishes the note
+    in one step. On a new version already open, the note is set (or reworded)
+    there.
+    """
+    kind, text = _correction_note(text, kind)
+    article = _lock(article)
+    if article.draft_of_id:
+        version = article
+        _correctable(version.draft_of, by)
+    else:
+        _correctable(article, by)
+        if article.status != Status.PUBLISHED:
+            raise ValidationError(
+                "A scheduled article is not live yet: edit it directly, or "
+                "add a note without changing the text."
+            )
+        version = start_new_version(article, by=by)
+    version.pending_correction = {"kind": kind, "text": text}
+    version.save(update_fields=["pending_correction", "edited_at"])
+    notify.correction_started(version, by)
+    return version
 
 
 def _copy_content(source, target):
@@ -365,6 +417,20 @@ def start_new_version(article, *, by):
     _record(article, Action.NEW_VERSION, article.status, by)
     revisions.record(copy, by=by, note="new version started")
     return copy
+
+
+@transaction.atomic
+def restore_revision(revision, *, by):
+    """Bring a revision back the way the story's state allows (``restore_offer``).
+
+    Onto the draft, or onto the new version in progress; a live story with no
+    version open gets one started from the revision, so readers keep the live
+    text until an editor publishes.
+    """
+    story = _lock(revision.article)
+    if revisions.restore_offer(story, by) == revisions.AS_NEW_VERSION:
+        start_new_version(story, by=by)
+    return revisions.restore(revision, by=by)
 
 
 def _publish_new_version(version, by, reason, overridden):
@@ -403,8 +469,10 @@ def _publish_new_version(version, by, reason, overridden):
         overridden,
     )
     revisions.record(live, by=by, note="new version published")
+    if version.pending_correction:
+        _publish_correction(live, version.pending_correction, by, now)
     version.delete()
-    _notify(_writers(live), f"Published: {live.title}", "The new version is live.")
+    notify.published(live, by, new_version=True)
     return live
 
 
@@ -455,9 +523,11 @@ def add_comment(article, *, by, text):
         raise PermissionDenied("Writers comment on their own articles.")
     if not text.strip():
         raise ValidationError("Write something first.")
-    return EditorialComment.objects.create(
+    comment = EditorialComment.objects.create(
         article=article, author=by, text=text.strip()
     )
+    notify.commented(comment)
+    return comment
 
 
 def resolve_comment(comment, *, by):

@@ -152,6 +152,7 @@ def my_drafts(user):
     unresolved = EditorialComment.objects.filter(
         article=OuterRef("pk"), resolved_at__isnull=True
     )
+    latest_open = unresolved.order_by("-created_at", "-id").values("text")[:1]
     rows = list(
         _rows(
             own_articles(user)
@@ -160,7 +161,11 @@ def my_drafts(user):
                 last_request=_latest_transition(
                     "reason", action=Action.REQUEST_CHANGES
                 ),
+                last_move=_latest_transition(
+                    "action", action__in=[*MOVES_THAT_HAND_OVER]
+                ),
                 open_comments=_count(unresolved),
+                latest_open_comment=Subquery(latest_open),
             )
             .order_by("-edited_at", "-pk")
         )
@@ -168,6 +173,57 @@ def my_drafts(user):
     for article in rows:
         article.feedback = article.last_request or ""
     return rows
+
+
+# The moves after which an article is in someone else's hands, or back in ours.
+MOVES_THAT_HAND_OVER = [
+    Action.SUBMIT,
+    Action.REQUEST_CHANGES,
+    Action.APPROVE,
+    Action.PUBLISH,
+    Action.SCHEDULE,
+    Action.UNPUBLISH,
+]
+
+
+def needs_me(user, *, drafts, review=(), ready=()):
+    """What waits on this user, one row per article with every reason.
+
+    For editors: articles in review and approved ones waiting to go out (the
+    lists the desk already read). For the user's own pieces: changes an editor
+    requested (with the comment) and comments nobody resolved yet. Built from
+    rows already fetched, so it adds no query.
+    """
+    found = {}
+
+    def add(article, reason, detail=""):
+        entry = found.setdefault(article.pk, {"article": article, "reasons": []})
+        entry["reasons"].append({"reason": reason, "detail": detail})
+
+    for article in review:
+        add(article, "Waiting for your review")
+    for article in ready:
+        add(article, "Approved: publish or schedule it")
+    for article in drafts:
+        if article.status == Status.DRAFT and article.pending_correction:
+            add(
+                article,
+                "Correction to make in this new version",
+                article.pending_correction.get("text", ""),
+            )
+        if (
+            article.status == Status.DRAFT
+            and article.last_move == Action.REQUEST_CHANGES
+        ):
+            add(article, "Changes requested", article.last_request or "")
+        if article.open_comments:
+            count = article.open_comments
+            add(
+                article,
+                f"{count} unresolved comment{'s' if count != 1 else ''}",
+                article.latest_open_comment or "",
+            )
+    return list(found.values())
 
 
 def my_published(user, limit=10):
@@ -208,6 +264,12 @@ def index(request):
     for name in ROW_LISTS:
         if name in context:
             context[name] = with_actions(context[name], user)
+    context["needs_me"] = needs_me(
+        user,
+        drafts=context["my_drafts"],
+        review=context.get("in_review", ()),
+        ready=context.get("approved", ()),
+    )
     return TemplateResponse(request, "admin/desk/index.html", context)
 
 

@@ -539,7 +539,7 @@ class Loader:
         for label, row in self.entries(
             data,
             "accounts",
-            {"username", "password", "superuser", "group", "author"},
+            {"username", "password", "email", "superuser", "group", "author"},
             key="username",
             required=["password"],
         ):
@@ -613,6 +613,9 @@ class Loader:
                     f"{label}: group '{row['group']}' does not exist; run migrate first"
                 )
         flags = {"is_staff": True, "is_superuser": superuser, "is_active": True}
+        if "email" in row:
+            # Workflow mail reaches the demo's people (reserved example domain).
+            flags["email"] = row["email"]
         user = User.objects.filter(username=row["username"]).first()
         if user is None:
             user = User(username=row["username"], **flags)

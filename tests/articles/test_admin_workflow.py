@@ -294,6 +294,7 @@ class TestLiveArticleActions:
             "add_correction",
             kind=Correction.Kind.CLARIFICATION,
             text="The sequel was announced in May, not June.",
+            how="note",
         )
         assert response.status_code == 302
         correction = Correction.objects.get(article=article)
@@ -814,7 +815,14 @@ class TestAuditAdmin:
     def test_corrections_are_listed_read_only(self, client, editor, writer):
         article = in_state(Status.PUBLISHED, writer)
         client.force_login(editor)
-        confirm(client, article, "add_correction", kind="correction", text="Fixed.")
+        confirm(
+            client,
+            article,
+            "add_correction",
+            kind="correction",
+            text="Fixed.",
+            how="note",
+        )
         correction = Correction.objects.get()
         listing = client.get(reverse("admin:articles_correction_changelist"))
         assert "Fixed." in listing.content.decode()

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from articles import revisions, services
-from articles.models import EditorialComment, Revision
+from articles.models import Article, EditorialComment, Revision
 from tests import factories as f
 from tests.factories import draft_by
 
@@ -273,7 +273,7 @@ def test_restore_post_brings_back_the_old_text_as_a_restored_revision(client, wr
     assert any("Revision 1 is back" in m for m in messages_of(response))
 
 
-def test_restore_of_a_published_article_is_refused_with_the_services_message(
+def test_restore_of_a_published_article_starts_a_new_version_from_it(
     client, editor
 ):
     article = f.make_article(title="Live headline")
@@ -286,9 +286,10 @@ def test_restore_of_a_published_article_is_refused_with_the_services_message(
     )
 
     article.refresh_from_db()
-    assert article.title == "Live headline, edited"
-    assert article.revisions.count() == 2
-    assert any("Only a draft can be restored" in m for m in messages_of(response))
+    assert article.title == "Live headline, edited"  # readers keep the live text
+    version = Article.objects.get(draft_of=article)
+    assert version.title == "Live headline"
+    assert any("Revision 1 is back" in m for m in messages_of(response))
 
 
 def test_restore_by_get_changes_nothing(client, writer):

@@ -27,7 +27,12 @@ BUTTONS = {
     "schedule": ({"at": "2099-01-01T10:00"}, Action.SCHEDULE),
     "unpublish": ({"reason": "Legal asked."}, Action.UNPUBLISH),
     "retract": ({"note": "It was wrong."}, Action.RETRACT),
-    "add_correction": ({"kind": "correction", "text": "Fixed."}, Action.CORRECT),
+    # The note-only correction; fixing the text opens a new version
+    # (tests/articles/test_corrections_versions.py).
+    "add_correction": (
+        {"kind": "correction", "text": "Fixed.", "how": "note"},
+        Action.CORRECT,
+    ),
     "start_new_version": ({}, Action.NEW_VERSION),
     "move_to_trash": ({}, Action.DELETE),
     "restore": ({}, Action.RESTORE),
@@ -85,7 +90,7 @@ def test_every_button_shown_succeeds_and_every_other_action_is_refused(
         assert done == (name in buttons), (who, state, name, response.status_code)
 
 
-def test_an_editor_on_a_new_version_is_offered_publish_but_not_schedule(
+def test_an_editor_on_a_new_version_is_offered_publish_and_schedule(
     client, writer, editor
 ):
     live = in_state(Status.PUBLISHED, writer)
@@ -95,7 +100,7 @@ def test_an_editor_on_a_new_version_is_offered_publish_but_not_schedule(
     client.force_login(editor)
     buttons = shown(client, version)
     assert "publish_now" in buttons
-    assert "schedule" not in buttons
+    assert "schedule" in buttons
 
 
 def test_a_failed_check_runs_the_checks_once_per_click(

@@ -148,12 +148,17 @@ def test_only_published_articles_get_versions(writer):
         services.start_new_version(draft, by=writer)
 
 
-def test_versions_cannot_be_scheduled(live, writer, editor):
+def test_versions_can_be_scheduled_and_readers_keep_the_live_text(
+    live, writer, editor
+):
     version = services.start_new_version(live, by=writer)
     services.submit_for_review(version, by=writer)
     services.approve(version, by=editor)
-    with pytest.raises(ValidationError, match="published now"):
-        services.schedule(version, by=editor, at=timezone.now() + dt.timedelta(hours=1))
+    at = timezone.now() + dt.timedelta(hours=1)
+    services.schedule(version, by=editor, at=at)
+    version.refresh_from_db()
+    assert (version.status, version.published_at) == (Status.SCHEDULED, at)
+    assert Article.objects.published().get() == live
 
 
 def test_revisions_of_a_version_continue_the_storys_numbering(live, writer):

@@ -531,3 +531,10 @@ def test_the_corrections_policy_asks_for_no_report_it_cannot_receive(
     page = client.get("/about/corrections-policy/").content.decode()
     assert "write to the editors" not in page
     assert "/corrections/" in page
+
+
+def test_demo_accounts_have_addresses_on_a_reserved_domain(db, demo):
+    emails = dict(User.objects.values_list("username", "email"))
+    assert emails["editor"] == "editor@newsroom.example"
+    assert emails["writer"] == "writer@newsroom.example"
+    assert emails["admin"] == "admin@newsroom.example"
