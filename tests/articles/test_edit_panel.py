@@ -508,3 +508,25 @@ class TestChecksView:
             client.get(self.url, {"image": image.pk, "claims": [claims[0].pk]})
         with django_assert_num_queries(7):
             client.get(self.url, {"image": image.pk, "claims": [c.pk for c in claims]})
+
+
+class TestCorrectionOnTheScreen:
+    def test_a_correcting_version_shows_the_note_it_will_publish(
+        self, client, writer, editor
+    ):
+        live = in_state(Status.PUBLISHED, writer)
+        version = services.start_correction(
+            live, by=editor, text="Filming starts in May, not June."
+        )
+        client.force_login(writer)
+        html = client.get(change_url(version)).content.decode()
+        note = html[html.index('id="panel-pending-correction"') :]
+        assert "Filming starts in May, not June." in note[: note.index("</div>")]
+
+    def test_a_live_article_offers_correct_this_article_once(
+        self, client, writer, editor
+    ):
+        live = in_state(Status.PUBLISHED, writer)
+        client.force_login(editor)
+        html = client.get(change_url(live)).content.decode()
+        assert html.count('value="add_correction"') == 1
