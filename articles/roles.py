@@ -116,9 +116,13 @@ def sync_roles(apps):
     # Permissions are normally created after all migrations; make sure they
     # exist now so the groups get them on a fresh install.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # A migration state's app configs have no models module, which
+        # create_permissions skips; lend one, and give back what was there (the
+        # project's own registry keeps its modules, or post_migrate goes silent).
+        previous = getattr(app_config, "models_module", None)
+        app_config.models_module = previous or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -44,3 +44,16 @@ def test_nobody_may_edit_the_audit_trail():
         assert "change_transition" not in codenames
         assert "delete_transition" not in codenames
         assert "view_transition" in codenames
+
+
+@pytest.mark.django_db
+def test_syncing_roles_on_the_project_registry_keeps_its_models_modules():
+    """Else post_migrate (content types, the site) goes silent after a flush."""
+    from django.apps import apps
+
+    from articles.roles import sync_roles
+
+    before = {config.label: config.models_module for config in apps.get_app_configs()}
+    sync_roles(apps)
+    after = {config.label: config.models_module for config in apps.get_app_configs()}
+    assert after == before
