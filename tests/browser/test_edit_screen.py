@@ -252,3 +252,40 @@ def test_checks_follow_the_picture_and_the_claims_as_they_are_chosen(
     expect(label_check).to_have_class("check check-fail")
     page.check("#id_unconfirmed")
     expect(label_check).to_have_class("check check-ok")
+
+
+def tab_to(page, is_target, key="Tab", limit=150):
+    """Press Tab until ``is_target`` (a JS predicate on the focused element) holds."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate(f"(el => {is_target})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached {is_target}")
+
+
+def test_a_writer_drafts_and_submits_with_the_keyboard_alone(live_server, page):
+    writer = factories.make_writer("keyboard-writer", password=PASSWORD)
+    factories.make_section(name="Films", slug="films-keys")
+    base = live_server.url
+    page.goto(base + "/admin/login/?next=/admin/articles/article/add/")
+    tab_to(page, "el.id === 'id_username'")
+    page.keyboard.type(writer.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/articles/article/add/")
+
+    tab_to(page, "el.id === 'id_title'")
+    page.keyboard.type("Sequel cast back on set")
+    tab_to(page, "el.classList.contains('ProseMirror')")
+    page.keyboard.type("The cast is back on set in Austin.")
+    # The panel comes before the fields, so the writer goes back to it.
+    tab_to(page, "el.id === 'panel-move-submit_for_review'", key="Shift+Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert_no_form_errors(page)
+    article = Article.objects.get(title="Sequel cast back on set")
+    assert article.status == Status.IN_REVIEW
+    assert "back on set in Austin" in article.body
