@@ -218,6 +218,31 @@ def test_a_run_overlapping_another_never_records_an_article_twice(
     assert Transition.objects.filter(by=None, action="publish").count() == 3
 
 
+def publish_due_twice_at_once(timeout):
+    """Two scheduled-publisher runs started together, each on its own connection.
+
+    Returns how many articles each published, and the errors they raised.
+    """
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(len(services.publish_due()))
+        except Exception as exc:  # surfaced by the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results, errors
+
+
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="SQLite's shared in-memory test database locks whole tables across "
@@ -232,23 +257,7 @@ def test_concurrent_runs_of_the_scheduled_publisher_record_each_article_once(
         services.schedule(article, by=editor, at=timezone.now() + dt.timedelta(hours=1))
     Article.objects.update(published_at=timezone.now() - dt.timedelta(minutes=1))
 
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(len(services.publish_due()))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = publish_due_twice_at_once(timeout=30)
     assert errors == []
     assert sum(results) == 5
     assert Transition.objects.filter(by=None, action="publish").count() == 5
@@ -275,23 +284,7 @@ def test_concurrent_runs_publish_each_scheduled_version_once():
     sync_roles(apps)
     writer, editor = make_writer(), make_editor()
     lives = due_versions(4, writer, editor)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(len(services.publish_due()))
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = publish_due_twice_at_once(timeout=60)
     assert errors == []
     assert sum(results) == 4
     assert Transition.objects.filter(by=None, action="publish").count() == 4
