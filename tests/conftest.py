@@ -1,5 +1,6 @@
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,79 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
     database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
     yield
     shutil.rmtree(folder, ignore_errors=True)
+
+
+class RequestGate:
+    """The live server's application behind a gate that counts requests in flight.
+
+    A browser test ends while the page may still be sending (the autosave beacon
+    a closing tab fires, the panel's checks). The test database's flush then takes
+    exclusive locks, and a request still reading deadlocks it (seen on
+    PostgreSQL); one arriving after the flush writes into the next test. So when
+    a test ends the gate closes: what is in flight finishes, what comes later is
+    answered 503 without touching the database, and the flush runs alone.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.state = threading.Condition()
+        self.is_open = True
+        self.in_flight = 0
+
+    def __call__(self, environ, start_response):
+        with self.state:
+            if not self.is_open:
+                start_response(
+                    "503 Service Unavailable", [("Content-Type", "text/plain")]
+                )
+                return [b"The test that sent this request has ended."]
+            self.in_flight += 1
+        try:
+            result = self.app(environ, start_response)
+            try:
+                # Read the whole response here, so "finished" includes its body and
+                # Django's request_finished (which closes the database connection).
+                return [b"".join(result)]
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        finally:
+            with self.state:
+                self.in_flight -= 1
+                self.state.notify_all()
+
+    def open(self):
+        with self.state:
+            self.is_open = True
+
+    def close_and_drain(self, seconds=60):
+        with self.state:
+            self.is_open = False
+            if not self.state.wait_for(lambda: self.in_flight == 0, timeout=seconds):
+                raise AssertionError(
+                    f"{self.in_flight} live-server request(s) still running {seconds} s "
+                    "after the test ended"
+                )
+
+
+@pytest.fixture(autouse=True)
+def _live_server_gate(request):
+    """Open the gate for a live-server test; close it, and drain, before its flush."""
+    if not uses_live_server(request.node):
+        yield
+        return
+    # Requested here so they are torn down after this fixture: the gate closes
+    # (and the page's last requests finish) before the database is flushed.
+    request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    httpd = live_server.thread.httpd
+    gate = httpd.get_app()
+    if not isinstance(gate, RequestGate):
+        gate = RequestGate(gate)
+        httpd.set_app(gate)
+    gate.open()
+    yield
+    gate.close_and_drain()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """Playwright driving Debian's Chromium against pytest-django's live server."""
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -79,29 +78,8 @@ def page(browser):
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(2 * TIMEOUT_MS)
     yield page
+    # The live-server gate (tests/conftest.py) then lets its last requests finish.
     context.close()
-    wait_for_requests_to_finish()
-
-
-def wait_for_requests_to_finish(seconds=10):
-    """Let the live server finish what the closed page sent last (an autosave
-    beacon, a checks request): the test database's flush takes an exclusive lock,
-    and a request still reading then deadlocks it (seen on PostgreSQL)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                "current_database() AND pid <> pg_backend_pid() "
-                "AND state IN ('active', 'idle in transaction')"
-            )
-            if not cursor.fetchone()[0]:
-                return
-            time.sleep(0.05)
 
 
 @pytest.fixture

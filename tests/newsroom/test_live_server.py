@@ -35,3 +35,53 @@ def test_live_server_answers_concurrent_requests_while_the_test_queries(live_ser
             factories.make_author()
         statuses = [future.result() for future in pending]
     assert statuses == [200] * len(statuses)
+
+
+def test_the_gate_lets_a_running_request_finish_and_turns_later_ones_away():
+    """What keeps a closing page's last requests away from the test's flush."""
+    import threading
+
+    from tests.conftest import RequestGate
+
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        started.set()
+        release.wait(10)
+        start_response("200 OK", [])
+        return [b"done"]
+
+    gate = RequestGate(app)
+    statuses = []
+
+    def start_response(status, headers):
+        statuses.append(status)
+
+    running = threading.Thread(
+        target=gate, args=({"PATH_INFO": "/first"}, start_response)
+    )
+    running.start()
+    assert started.wait(10)
+    drained = threading.Event()
+    closing = threading.Thread(target=lambda: (gate.close_and_drain(), drained.set()))
+    closing.start()
+    for _ in range(1000):
+        if not gate.is_open:
+            break
+        threading.Event().wait(0.01)
+    # The gate is closing but the first request is still running: it waits.
+    assert not drained.wait(0.3)
+    assert gate({"PATH_INFO": "/late"}, start_response) == [
+        b"The test that sent this request has ended."
+    ]
+    release.set()
+    assert drained.wait(10)
+    running.join(10)
+    closing.join(10)
+    assert calls == ["/first"]
+    assert statuses == ["503 Service Unavailable", "200 OK"]
+    gate.open()
+    gate({"PATH_INFO": "/next"}, start_response)
+    assert calls == ["/first", "/next"]
