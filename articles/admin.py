@@ -861,9 +861,19 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 "editable": editable,
                 "save_label": "Save draft" if draft else "Save changes",
                 "moves": moves,
-                "schedule_form": ScheduleForm(prefix="schedule")
+                # Under embargo, the schedule field offers the embargo time.
+                "schedule_form": ScheduleForm(
+                    prefix="schedule",
+                    initial={"at": article.embargo_until}
+                    if article.is_embargoed
+                    else None,
+                )
                 if editable and "schedule" in names
                 else None,
+                "embargo": embargo.format_embargo(article.embargo_until)
+                if article.is_embargoed
+                else "",
+                "embargo_until": article.embargo_until,
                 "actions": actions,
                 "danger": danger,
                 "can_trash": obj is not None and "move_to_trash" in names,
