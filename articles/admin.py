@@ -435,14 +435,18 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_embargo_until(self):
         """Writers may set or extend an embargo; lifting one early is an editor's
-        call once the article is scheduled or live (the embargo is a promise to
-        the source, and the desk answers for it)."""
+        call once the article is scheduled or live, or on a new version of a
+        live article (the embargo is a promise to the source, and the desk
+        answers for it)."""
         new = self.cleaned_data.get("embargo_until")
         old = self.instance.embargo_until if self.instance.pk else None
         if new is not None and new <= timezone.now():
             return None  # a time already past means no embargo
         user = getattr(self, "user", None)
-        committed = self.instance.status in {Status.SCHEDULED, Status.PUBLISHED}
+        committed = (
+            self.instance.status in {Status.SCHEDULED, Status.PUBLISHED}
+            or self.instance.draft_of_id is not None
+        )
         shortened = (
             old is not None and old > timezone.now() and (new is None or new < old)
         )
@@ -789,8 +793,8 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             }
         )
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         # The embargo rule depends on who edits (ArticleAdminForm.clean_embargo_until).
         return type(form.__name__, (form,), {"user": request.user})
 

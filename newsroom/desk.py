@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from articles.admin import ACTION_FIELD, ArticleAdmin
+from articles.embargo import format_embargo
 from articles.models import Article, Byline, EditorialComment, Transition
 from articles.permissions import available_actions, is_editor
 from franchise.models import Claim
@@ -138,9 +139,9 @@ def disputed_pending_claims():
         .prefetch_related(
             Prefetch(
                 "articles",
-                queryset=pending.only("id", "title", "status", "draft_of_id").order_by(
-                    "title", "pk"
-                ),
+                queryset=pending.only(
+                    "id", "title", "status", "draft_of_id", "embargo_until"
+                ).order_by("title", "pk"),
                 to_attr="pending_articles",
             )
         )
@@ -388,8 +389,7 @@ def calendar_entries(start, end, now, tz):
     for article in articles:
         entry = {"article": article, "time": None, "embargo": ""}
         if article.is_embargoed:
-            local = timezone.localtime(article.embargo_until, tz)
-            entry["embargo"] = f"embargoed until {local:%a} {local.day} {local:%b %H:%M}"
+            entry["embargo"] = f"embargoed until {format_embargo(article.embargo_until)}"
         if article.status in PENDING:
             day = article.planned_for
             entry["state"] = f"planned, {article.get_status_display()}"
