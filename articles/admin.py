@@ -878,6 +878,12 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 if article.is_embargoed
                 else "",
                 "embargo_until": article.embargo_until,
+                # The article may go out; its picture joins it at its own time.
+                "picture_embargo": embargo.format_embargo(
+                    article.lead_image.embargo_until
+                )
+                if article.lead_image_id and article.lead_image.is_embargoed
+                else "",
                 "actions": actions,
                 "danger": danger,
                 "can_trash": obj is not None and "move_to_trash" in names,

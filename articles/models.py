@@ -284,8 +284,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=False).order_by("-deleted_at")
 
     def due(self):
-        """Scheduled articles (and scheduled new versions) whose time has come."""
+        """Scheduled articles (and scheduled new versions) whose time has come.
+
+        An embargo still to lift holds them back, so the record (and the mail)
+        says "published" only once readers can see it.
+        """
         return self.filter(
+            embargo_passed(),
             status=Article.Status.SCHEDULED,
             published_at__lte=timezone.now(),
             deleted_at__isnull=True,

@@ -177,6 +177,20 @@ def test_a_scheduled_article_waits_for_the_later_of_its_time_and_its_embargo(cli
         assert Article.objects.get(pk=article.pk).is_public
 
 
+def test_publish_due_waits_for_an_embargo_added_after_scheduling(editor, writer):
+    now = timezone.now()
+    article = in_state(Status.APPROVED, writer)
+    services.schedule(article, by=editor, at=now + dt.timedelta(hours=1))
+    Article.objects.filter(pk=article.pk).update(
+        embargo_until=now + dt.timedelta(hours=2)
+    )
+    with time_travel(dt.timedelta(minutes=90)):
+        assert services.publish_due() == []
+        assert Article.objects.get(pk=article.pk).status == Status.SCHEDULED
+    with time_travel(dt.timedelta(minutes=150)):
+        assert [a.pk for a in services.publish_due()] == [article.pk]
+
+
 # The picture and its files
 
 
@@ -393,6 +407,16 @@ def test_the_panel_states_the_embargo_and_offers_its_time_to_schedule(
         in page
     )
     assert response.context["panel"]["schedule_form"]["at"].initial == until
+
+
+def test_the_panel_says_the_lead_picture_waits_for_its_embargo(client, editor, writer):
+    until = timezone.now() + dt.timedelta(days=1)
+    image = f.make_image(embargo_until=until)
+    article = in_state(Status.APPROVED, writer, lead_image=image)
+    client.force_login(editor)
+    page = client.get(change_url(article)).content.decode()
+    assert 'id="panel-picture-embargo"' in page
+    assert embargo.format_embargo(until) in page
 
 
 # The editing screen: who may set, shorten or lift an embargo
