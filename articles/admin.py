@@ -135,7 +135,15 @@ class RenditionInline(admin.TabularInline):
 @admin.register(Image)
 class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     form = ImageForm
-    list_display = ["thumbnail", "title", "credit", "width", "height", "created_at"]
+    list_display = [
+        "thumbnail",
+        "title",
+        "credit",
+        "embargoed_until",
+        "width",
+        "height",
+        "created_at",
+    ]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "alt_text", "credit", "caption"]
     readonly_fields = ["preview", "width", "height", "file_format", "uploaded_by"]
@@ -184,6 +192,12 @@ class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
             image.alt_text,
             width,
         )
+
+    @admin.display(description="embargoed until", ordering="embargo_until")
+    def embargoed_until(self, image):
+        if not image.is_embargoed:
+            return "—"
+        return embargo.format_embargo(image.embargo_until)
 
     @admin.display(description="picture")
     def thumbnail(self, image):

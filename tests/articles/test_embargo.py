@@ -228,6 +228,12 @@ def test_staff_still_see_an_embargoed_picture(client, story, editor):
     )
 
 
+def test_the_image_library_shows_the_embargo(client, story, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_image_changelist")).content.decode()
+    assert embargo.format_embargo(story["until"]) in page
+
+
 def test_held_media_refuses_paths_outside_its_folder(client, editor):
     client.force_login(editor)
     assert client.get(f"/media/{HELD_MEDIA}/../settings.py").status_code == 404
