@@ -730,6 +730,21 @@ def test_embargoed_article_is_on_home_and_rss_when_its_embargo_lifts(client):
 
 
 @pytest.mark.django_db
+def test_film_coverage_is_kept_no_later_than_an_embargo_on_it(client):
+    film = factories.make_film(title="Quokka Returns")
+    article = factories.make_article(
+        title="Embargoed scoop",
+        embargo_until=timezone.now() + dt.timedelta(seconds=30),
+    )
+    article.films.add(film)
+    response = client.get(film.get_absolute_url())
+    assert b"Embargoed scoop" not in response.content
+    max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+    assert max_age <= 30
+    assert "s-maxage=300" not in response["Cache-Control"]
+
+
+@pytest.mark.django_db
 def test_adding_an_embargo_to_a_live_article_drops_it_from_stored_lists(client):
     article = factories.make_article(title="Out too soon")
     assert b"Out too soon" in client.get("/").content
