@@ -11,6 +11,7 @@ embargo is over; saving the image then moves the pages that show it.
 
 from pathlib import PurePosixPath
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -78,7 +79,11 @@ def held_media(request, path):
     name = f"{HELD_MEDIA}/{path}"
     if not (user.is_active and user.is_staff):
         raise Http404("No such file.")
-    if ".." in PurePosixPath(path).parts or not default_storage.exists(name):
+    try:
+        found = ".." not in PurePosixPath(path).parts and default_storage.exists(name)
+    except (ValueError, SuspiciousFileOperation):  # a NUL byte, a path outside
+        found = False
+    if not found:
         raise Http404("No such file.")
     response = FileResponse(default_storage.open(name, "rb"))
     response["Cache-Control"] = "private, no-store"

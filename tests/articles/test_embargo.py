@@ -238,6 +238,8 @@ def test_held_media_refuses_paths_outside_its_folder(client, editor):
     client.force_login(editor)
     assert client.get(f"/media/{HELD_MEDIA}/../settings.py").status_code == 404
     assert client.get(f"/media/{HELD_MEDIA}/no/such.jpg").status_code == 404
+    assert client.get(f"/media/{HELD_MEDIA}/a%00b.jpg").status_code in {400, 404}
+    assert client.get(f"/media/{HELD_MEDIA}//etc/passwd").status_code == 404
 
 
 @pytest.mark.parametrize("surface", ["page", "home", "api detail", "og and json-ld"])
