@@ -14,11 +14,12 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles import autosave, checks, permissions, revisions, services, tags
+from articles import autosave, checks, embargo, permissions, revisions, services, tags
 from articles.checks import PublishBlocked, publish_problems
 from articles.forms import ImageForm
 from articles.models import (
@@ -134,7 +135,15 @@ class RenditionInline(admin.TabularInline):
 @admin.register(Image)
 class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     form = ImageForm
-    list_display = ["thumbnail", "title", "credit", "width", "height", "created_at"]
+    list_display = [
+        "thumbnail",
+        "title",
+        "credit",
+        "embargoed_until",
+        "width",
+        "height",
+        "created_at",
+    ]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "alt_text", "credit", "caption"]
     readonly_fields = ["preview", "width", "height", "file_format", "uploaded_by"]
@@ -150,6 +159,15 @@ class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
             },
         ),
         ("Cropping", {"fields": [("focal_x", "focal_y")]}),
+        (
+            "Embargo",
+            {
+                "fields": ["embargo_until"],
+                "description": "Until this time readers see no trace of the "
+                "picture: articles using it show none, and its files are not "
+                "served. It appears by itself once the time has passed.",
+            },
+        ),
         ("File", {"fields": [("width", "height", "file_format"), "uploaded_by"]}),
     ]
 
@@ -160,6 +178,8 @@ class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        # Hold the files while embargoed, release them when it is lifted.
+        embargo.sync_files(obj)
 
     def _img(self, image, width):
         if not image.file:
@@ -172,6 +192,12 @@ class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
             image.alt_text,
             width,
         )
+
+    @admin.display(description="embargoed until", ordering="embargo_until")
+    def embargoed_until(self, image):
+        if not image.is_embargoed:
+            return "—"
+        return embargo.format_embargo(image.embargo_until)
 
     @admin.display(description="picture")
     def thumbnail(self, image):
@@ -391,6 +417,7 @@ class ArticleAdminForm(forms.ModelForm):
             "unconfirmed",
             "is_top_story",
             "planned_for",
+            "embargo_until",
             "rated_claim",
             "rating",
         ]
@@ -419,6 +446,35 @@ class ArticleAdminForm(forms.ModelForm):
         finally:
             if names is not None:
                 self.cleaned_data["tags"] = names
+
+    def clean_embargo_until(self):
+        """Writers may set or extend an embargo; lifting one early is an editor's
+        call once the article is scheduled or live, or on a new version of a
+        live article (the embargo is a promise to the source, and the desk
+        answers for it)."""
+        new = self.cleaned_data.get("embargo_until")
+        old = self.instance.embargo_until if self.instance.pk else None
+        if new is not None and new <= timezone.now():
+            return None  # a time already past means no embargo
+        user = getattr(self, "user", None)
+        committed = (
+            self.instance.status in {Status.SCHEDULED, Status.PUBLISHED}
+            or self.instance.draft_of_id is not None
+        )
+        shortened = (
+            old is not None and old > timezone.now() and (new is None or new < old)
+        )
+        if (
+            committed
+            and shortened
+            and user is not None
+            and not permissions.is_editor(user)
+        ):
+            raise ValidationError(
+                "Only an editor can lift or shorten the embargo of a scheduled "
+                f"or published article (embargoed until {embargo.format_embargo(old)})."
+            )
+        return new
 
     def clean(self):
         cleaned = super().clean()
@@ -540,6 +596,15 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                     ("first_published_at", "published_at", "updated_at"),
                 ],
                 "classes": ["collapse"],
+            },
+        ),
+        (
+            "Embargo",
+            {
+                "fields": ["embargo_until"],
+                "description": "Agreed with a source or studio: readers see "
+                "nothing of the article before this time, and it cannot be "
+                "published or scheduled earlier.",
             },
         ),
     ]
@@ -742,6 +807,11 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             }
         )
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The embargo rule depends on who edits (ArticleAdminForm.clean_embargo_until).
+        return type(form.__name__, (form,), {"user": request.user})
+
     # Reading: who cannot change the article reads it as the page shows it.
 
     def get_fieldsets(self, request, obj=None):
@@ -809,9 +879,25 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 "editable": editable,
                 "save_label": "Save draft" if draft else "Save changes",
                 "moves": moves,
-                "schedule_form": ScheduleForm(prefix="schedule")
+                # Under embargo, the schedule field offers the embargo time.
+                "schedule_form": ScheduleForm(
+                    prefix="schedule",
+                    initial={"at": article.embargo_until}
+                    if article.is_embargoed
+                    else None,
+                )
                 if editable and "schedule" in names
                 else None,
+                "embargo": embargo.format_embargo(article.embargo_until)
+                if article.is_embargoed
+                else "",
+                "embargo_until": article.embargo_until,
+                # The article may go out; its picture joins it at its own time.
+                "picture_embargo": embargo.format_embargo(
+                    article.lead_image.embargo_until
+                )
+                if article.lead_image_id and article.lead_image.is_embargoed
+                else "",
                 "actions": actions,
                 "danger": danger,
                 "can_trash": obj is not None and "move_to_trash" in names,

@@ -84,6 +84,9 @@ class AutosaveForm(CleanTextFormMixin, forms.Form):
     rated_claim = forms.CharField(required=False)
     rating = forms.CharField(required=False)
     planned_for = forms.CharField(required=False)
+    # The embargo's date and time boxes (the admin's split widget).
+    embargo_until_0 = forms.CharField(required=False)
+    embargo_until_1 = forms.CharField(required=False)
     films = IdsField(required=False)
     people = IdsField(required=False)
     songs = IdsField(required=False)

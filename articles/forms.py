@@ -56,6 +56,7 @@ class ImageForm(forms.ModelForm):
             "caption",
             "focal_x",
             "focal_y",
+            "embargo_until",
         ]
         error_messages = {
             "alt_text": {

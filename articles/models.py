@@ -1,5 +1,6 @@
 """The newsroom's work: sections, authors, images, articles, citations, quotes."""
 
+import posixpath
 import secrets
 
 from django.conf import settings
@@ -66,10 +67,37 @@ class Section(models.Model):
         return reverse("articles:section", args=[self.slug])
 
 
+# Files of an image under embargo live under this folder of MEDIA_ROOT, which
+# the web server does not serve (deploy/nginx.conf); only staff reach them,
+# through articles.views.held_media. articles/embargo.py moves them out when
+# the embargo lifts.
+HELD_MEDIA = "embargoed"
+
+
+EMBARGO_HELP = (
+    "Nothing of this may be seen by readers before this time (site time zone): "
+    "not the page, lists, search, feeds or the picture's address. Leave empty "
+    "for no embargo; a time already past means none."
+)
+
+
+def embargo_passed(now=None):
+    """The rows whose embargo is over or was never set."""
+    now = now or timezone.now()
+    return Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+
+
 def image_upload_to(instance, filename):
     # The original name may carry anything; keep only a safe extension.
     ext = instance.file_format or "bin"
-    return timezone.now().strftime(f"images/%Y/%m/{instance.token}.{ext}")
+    folder = f"{HELD_MEDIA}/images" if instance.is_embargoed else "images"
+    return timezone.now().strftime(f"{folder}/%Y/%m/{instance.token}.{ext}")
+
+
+def rendition_upload_to(instance, filename):
+    # Renditions of a held image are held with it.
+    folder = f"{HELD_MEDIA}/renditions" if instance.image.is_held else "renditions"
+    return posixpath.join(timezone.now().strftime(f"{folder}/%Y/%m"), filename)
 
 
 class Image(models.Model):
@@ -117,6 +145,9 @@ class Image(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    embargo_until = models.DateTimeField(
+        "embargoed until", null=True, blank=True, help_text=EMBARGO_HELP
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,6 +169,21 @@ class Image(models.Model):
             self.token = secrets.token_hex(16)
         super().save(*args, **kwargs)
 
+    @property
+    def is_embargoed(self):
+        """Whether the embargo time is still ahead."""
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
+
+    @property
+    def is_held(self):
+        """Whether the file sits in the unserved folder (articles/embargo.py)."""
+        return bool(self.file.name) and self.file.name.startswith(f"{HELD_MEDIA}/")
+
+    @property
+    def is_public(self):
+        """Whether readers may see it: embargo over and its files released."""
+        return not self.is_embargoed and not self.is_held
+
 
 class Rendition(models.Model):
     """A resized, cropped copy of an image for one width, ratio and format."""
@@ -151,7 +197,7 @@ class Rendition(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     format = models.CharField(max_length=4, choices=Image.Format.choices)
-    file = models.ImageField(upload_to="renditions/%Y/%m/", max_length=200)
+    file = models.ImageField(upload_to=rendition_upload_to, max_length=200)
 
     class Meta:
         ordering = ["ratio", "format", "width"]
@@ -204,6 +250,7 @@ class ArticleQuerySet(models.QuerySet):
         ``publish_scheduled`` command has run yet.
         """
         return self.filter(
+            embargo_passed(),
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
             published_at__lte=timezone.now(),
             deleted_at__isnull=True,
@@ -215,6 +262,7 @@ class ArticleQuerySet(models.QuerySet):
     def public(self):
         """Everything a reader may open: published, plus retraction notices."""
         return self.filter(
+            embargo_passed(),
             status__in=PUBLIC_STATUSES,
             published_at__lte=timezone.now(),
             deleted_at__isnull=True,
@@ -236,8 +284,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=False).order_by("-deleted_at")
 
     def due(self):
-        """Scheduled articles (and scheduled new versions) whose time has come."""
+        """Scheduled articles (and scheduled new versions) whose time has come.
+
+        An embargo still to lift holds them back, so the record (and the mail)
+        says "published" only once readers can see it.
+        """
         return self.filter(
+            embargo_passed(),
             status=Article.Status.SCHEDULED,
             published_at__lte=timezone.now(),
             deleted_at__isnull=True,
@@ -286,10 +339,10 @@ CARD_FIELDS = (
     "kind",
     "unconfirmed",
     "published_at",
+    "embargo_until",
     "section",
     "lead_image",
 )
-
 
 
 # The rows published() can return, for partial indexes (it adds the time).
@@ -476,6 +529,9 @@ class Article(models.Model):
         blank=True,
         help_text="When the desk plans to run this piece (editorial calendar).",
     )
+    embargo_until = models.DateTimeField(
+        "embargoed until", null=True, blank=True, help_text=EMBARGO_HELP
+    )
     deleted_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="In the trash since."
     )
@@ -510,6 +566,12 @@ class Article(models.Model):
                 name="article_top_story_newest",
             ),
             GinIndex(fields=["search_vector"], name="article_search_gin"),
+            # The next embargo to lift (newsroom/caching.py: lists expire then).
+            models.Index(
+                fields=["embargo_until"],
+                condition=LISTED & Q(embargo_until__isnull=False),
+                name="article_embargo_until",
+            ),
         ]
         constraints = [
             # A new version of a live article shares its address until published.
@@ -574,14 +636,31 @@ class Article(models.Model):
 
     @property
     def is_public(self):
-        """The in-memory form of ``Article.objects.public()``: the same three rules."""
+        """The in-memory form of ``Article.objects.public()``: the same rules."""
         return (
-            self.status in PUBLIC_STATUSES
+            not self.is_embargoed
+            and self.status in PUBLIC_STATUSES
             and self.published_at is not None
             and self.published_at <= timezone.now()
             and self.deleted_at is None
             and self.draft_of_id is None
         )
+
+    @property
+    def is_embargoed(self):
+        """Whether the embargo time is still ahead."""
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
+
+    @property
+    def shown_lead_image(self):
+        """The lead image readers may see: none while the picture is embargoed.
+
+        The story goes out on its own time and the picture joins it when its own
+        embargo lifts (publish_due releases the files), as a desk expects when an
+        agency or studio embargoes a still but not the news.
+        """
+        image = self.lead_image
+        return image if image is not None and image.is_public else None
 
     @property
     def modified_at(self):

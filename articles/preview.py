@@ -72,7 +72,10 @@ def link_from_token(value):
 
 def render_preview(request, article):
     """The article as readers would see it, with a banner, never indexed or cached."""
-    context = article_context(article) | {"preview": True}
+    context = article_context(article) | {
+        "preview": True,
+        "TIME_ZONE_NAME": timezone.get_current_timezone_name(),
+    }
     response = render(request, PREVIEW_TEMPLATE, context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)

@@ -54,6 +54,20 @@ def _checked(article, by, override_reason):
     return []
 
 
+def _not_before_embargo(article, at):
+    """Refuse to put an article before readers ahead of its embargo."""
+    if article.embargo_until is not None and at < article.embargo_until:
+        from articles.embargo import format_embargo
+
+        when = format_embargo(article.embargo_until)
+        zone = timezone.get_current_timezone_name()
+        raise ValidationError(
+            f"This article is embargoed until {when} ({zone}): it cannot go out "
+            f"before then. Schedule it for {when} or later.",
+            code="embargoed",
+        )
+
+
 def _not_trashed(article):
     if article.deleted_at is not None:
         raise ValidationError(
@@ -143,6 +157,8 @@ def publish(article, *, by, reason="", override_reason=""):
         raise PermissionDenied("Only editors can publish.")
     article = _lock(article)
     _check_state(article, Action.PUBLISH)
+    # Not a publish check: no editor may override an embargo.
+    _not_before_embargo(article, timezone.now())
     overridden = _checked(article, by, override_reason)
     if overridden:
         reason = override_reason.strip()
@@ -184,6 +200,7 @@ def schedule(article, *, by, at, reason=""):
         raise ValidationError("Choose a publication time in the future.")
     article = _lock(article)
     _check_state(article, Action.SCHEDULE)
+    _not_before_embargo(article, at)
     article.published_at = at
     if article.first_published_at is None and not article.draft_of_id:
         article.first_published_at = at
@@ -387,6 +404,7 @@ def start_correction(article, *, by, text, kind=None):
 def _copy_content(source, target):
     """Make ``target`` say what ``source`` says, plus its planned date."""
     target.planned_for = source.planned_for
+    target.embargo_until = source.embargo_until
     revisions.apply(target, revisions.snapshot(source))
 
 

@@ -31,8 +31,8 @@ from franchise import cache as dependency_cache
 PAGE_KEY_PREFIX = "newsroom:page:"
 SITE_KEY = "site"
 LIST_KEY = dependency_cache.LIST_KEY
-# Never shared: editors' screens and unpublished previews.
-PRIVATE_PREFIXES = ("/admin/", "/preview/")
+# Never shared: editors' screens, unpublished previews, embargoed pictures.
+PRIVATE_PREFIXES = ("/admin/", "/preview/", "/media/embargoed/")
 PUBLIC_CACHE_CONTROL = {
     "public": True,
     "max_age": 60,
@@ -178,19 +178,29 @@ def refresh_next_publication(since=None):
 
 
 def scheduled_after(moment):
-    """The first publication time after ``moment`` (the status/date index serves it)."""
+    """The first publication time after ``moment`` (the status/date index serves it).
+
+    An embargo lifting is a publication too: an article whose embargo ends
+    appears in lists then, so lists expire no later than the next embargo time.
+    """
     from articles.models import Article
 
-    return (
-        Article.objects.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
-            published_at__gt=moment,
-            deleted_at__isnull=True,
-        )
+    listed = Article.objects.filter(
+        status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+        deleted_at__isnull=True,
+    )
+    times = [
+        listed.filter(published_at__gt=moment)
         .order_by("published_at")
         .values_list("published_at", flat=True)
-        .first()
-    )
+        .first(),
+        listed.filter(embargo_until__gt=moment)
+        .order_by("embargo_until")
+        .values_list("embargo_until", flat=True)
+        .first(),
+    ]
+    times = [t for t in times if t is not None]
+    return min(times) if times else None
 
 
 def seconds_until_next_publication():

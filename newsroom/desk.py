@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from articles.admin import ACTION_FIELD, ArticleAdmin
+from articles.embargo import format_embargo
 from articles.models import Article, Byline, EditorialComment, Transition
 from articles.permissions import available_actions, is_editor
 from franchise.models import Claim
@@ -95,10 +96,17 @@ def approved():
 
 
 def scheduled(now):
-    """Articles scheduled for a time still to come, soonest first."""
+    """Articles scheduled for a time still to come, soonest first.
+
+    A live article under an embargo still to lift waits here too: readers
+    see it from the embargo time on.
+    """
     return _rows(
         Article.objects.not_trashed()
-        .filter(status=Status.SCHEDULED, published_at__gt=now)
+        .filter(
+            Q(status=Status.SCHEDULED, published_at__gt=now)
+            | Q(status__in=[Status.SCHEDULED, Status.PUBLISHED], embargo_until__gt=now)
+        )
         .order_by("published_at", "pk")
     )
 
@@ -131,9 +139,9 @@ def disputed_pending_claims():
         .prefetch_related(
             Prefetch(
                 "articles",
-                queryset=pending.only("id", "title", "status", "draft_of_id").order_by(
-                    "title", "pk"
-                ),
+                queryset=pending.only(
+                    "id", "title", "status", "draft_of_id", "embargo_until"
+                ).order_by("title", "pk"),
                 to_attr="pending_articles",
             )
         )
@@ -357,23 +365,45 @@ def calendar_entries(start, end, now, tz):
         published_at__gte=since,
         published_at__lt=until,
     )
+    # A live or scheduled piece under embargo shows on the day readers get it.
+    embargoed = Q(
+        status__in=[Status.SCHEDULED, Status.PUBLISHED],
+        embargo_until__gt=now,
+        embargo_until__gte=since,
+        embargo_until__lt=until,
+    )
     articles = (
         Article.objects.not_trashed()
-        .filter(planned | timed)
-        .only("id", "title", "status", "draft_of_id", "planned_for", "published_at")
+        .filter(planned | timed | embargoed)
+        .only(
+            "id",
+            "title",
+            "status",
+            "draft_of_id",
+            "planned_for",
+            "published_at",
+            "embargo_until",
+        )
         .order_by("published_at", "title", "pk")
     )
     for article in articles:
-        entry = {"article": article, "time": None}
+        entry = {"article": article, "time": None, "embargo": ""}
+        if article.is_embargoed:
+            entry["embargo"] = f"embargoed until {format_embargo(article.embargo_until)}"
         if article.status in PENDING:
             day = article.planned_for
             entry["state"] = f"planned, {article.get_status_display()}"
         else:
-            local = timezone.localtime(article.published_at, tz)
+            out = article.published_at
+            if article.is_embargoed and article.embargo_until > out:
+                out = article.embargo_until  # readers see it then, not before
+            local = timezone.localtime(out, tz)
             day = local.date()
             entry["time"] = f"{local:%H:%M}"
             live = article.status == Status.PUBLISHED or article.published_at <= now
             entry["state"] = "published" if live else "scheduled"
+            if article.is_embargoed:
+                entry["state"] = "embargoed"
         if article.draft_of_id:
             entry["state"] = f"new version, {entry['state']}"
         yield day, entry

@@ -57,13 +57,13 @@ def key(kind, pk):
 
 
 def is_listed(article):
-    """Public now, or scheduled: either way, lists must be rebuilt."""
+    """Public now, or scheduled or embargoed: either way, lists must be rebuilt."""
     if article.is_public:
         return True
     return (
         article.status in {article.Status.PUBLISHED, article.Status.SCHEDULED}
         and article.published_at is not None
-        and article.published_at > timezone.now()
+        and (article.published_at > timezone.now() or article.is_embargoed)
         and article.deleted_at is None
     )
 

@@ -84,7 +84,7 @@ def _publisher():
 
 def article_images(article):
     """The largest rendition of the lead image in each ratio, as absolute URLs."""
-    image = article.lead_image
+    image = article.shown_lead_image
     if image is None:
         return []
     best = {}

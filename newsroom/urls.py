@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.flatpages.views import flatpage as flatpage_view
 from django.urls import include, path, re_path
 
+from articles.embargo import held_media
+from articles.models import HELD_MEDIA
 from articles.preview import public_preview
 from newsroom.corrections import CorrectionListView, CorrectionsFeed
 
@@ -12,6 +14,13 @@ admin.site.site_title = f"{settings.SITE_NAME} newsroom"
 admin.site.index_title = "Desk, articles and knowledge base"
 
 urlpatterns = [
+    # Embargoed pictures' files, for staff only; before static() below, and
+    # nginx passes this prefix to the app (deploy/nginx.conf).
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/{HELD_MEDIA}/<path:path>",
+        held_media,
+        name="held-media",
+    ),
     path("", include("newsroom.site_urls")),
     path("admin/newsroom/", include("articles.admin_urls")),
     path("admin/desk/", include("newsroom.desk_urls")),

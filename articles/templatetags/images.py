@@ -24,8 +24,11 @@ def _srcset(renditions):
 
 @register.inclusion_tag("includes/picture.html")
 def picture(image, ratio="original", sizes="100vw", loading="lazy", css_class=""):
-    """A <picture> of WebP and JPEG/PNG renditions, or of the original file."""
-    if not image:
+    """A <picture> of WebP and JPEG/PNG renditions, or of the original file.
+
+    Nothing for an image under embargo: its files are not served yet.
+    """
+    if not image or not image.is_public:
         return {"image": None}
     renditions = _renditions(image, ratio)
     webp = [r for r in renditions if r.format == "webp"]
@@ -56,7 +59,7 @@ def picture(image, ratio="original", sizes="100vw", loading="lazy", css_class=""
 @register.simple_tag(takes_context=True)
 def rendition_url(context, image, ratio="original", width=1280, format="jpeg"):
     """Absolute URL of the rendition nearest the width, e.g. for og:image."""
-    if not image:
+    if not image or not image.is_public:
         return ""
     renditions = [r for r in _renditions(image, ratio) if r.format == format]
     if not renditions and format == "jpeg":

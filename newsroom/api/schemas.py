@@ -439,7 +439,8 @@ class ArticleOut(ArticleRef):
         # A retraction notice shows no picture on the site either.
         if obj.status == Article.Status.RETRACTED:
             return None
-        return obj.lead_image
+        # An embargoed picture is left out until its time, as on the site.
+        return obj.shown_lead_image
 
 
 class ArticleDetailOut(ArticleOut):

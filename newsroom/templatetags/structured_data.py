@@ -55,7 +55,7 @@ def article_json_ld(context, article):
 def og_tags(context, article):
     """Open Graph, Twitter card and canonical link for an article page."""
     images = structured_data.article_images(article)
-    image = article.lead_image
+    image = article.shown_lead_image
     return {
         "SITE_NAME": context.get("SITE_NAME"),
         "url": structured_data.absolute(article.get_absolute_url()),

@@ -46,3 +46,24 @@ def test_delete_removes_only_the_unused_files(settings):
     assert (settings.MEDIA_ROOT / kept.file.name).exists()
     assert stray.exists()
     assert "Found 0 unused file(s)." in run()
+
+
+def test_unused_files_of_embargoed_pictures_are_found_too(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    held = make_image(embargo_until=timezone.now() + dt.timedelta(days=1))
+    make_renditions(held)
+    gone = make_image(embargo_until=timezone.now() + dt.timedelta(days=1))
+    gone_path = gone.file.path
+    assert "/embargoed/" in gone_path
+    gone.delete()
+
+    report = run()
+
+    assert "Found 1 unused file(s)." in report
+    assert held.file.name not in report
+    run("--delete")
+    assert not Path(gone_path).exists()
+    assert Path(held.file.path).exists()

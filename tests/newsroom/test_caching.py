@@ -711,6 +711,50 @@ def test_scheduled_article_is_on_home_and_rss_at_its_time(client):
 
 
 @pytest.mark.django_db
+def test_embargoed_article_is_on_home_and_rss_when_its_embargo_lifts(client):
+    factories.make_article(title="Already out")
+    lifts = timezone.now() + dt.timedelta(seconds=2)
+    factories.make_article(title="Embargoed scoop", embargo_until=lifts)
+    home = client.get("/")
+    feed = client.get("/feeds/rss/")
+    assert b"Embargoed scoop" not in home.content
+    assert b"Embargoed scoop" not in feed.content
+    # Stored lists and shared caches must not outlive the embargo.
+    assert "max-age=1" in home["Cache-Control"] or "max-age=2" in home["Cache-Control"]
+    assert "s-maxage=300" not in feed["Cache-Control"]
+
+    time.sleep(max(0, (lifts - timezone.now()).total_seconds()) + 0.05)
+
+    assert b"Embargoed scoop" in client.get("/").content
+    assert b"Embargoed scoop" in client.get("/feeds/rss/").content
+
+
+@pytest.mark.django_db
+def test_film_coverage_is_kept_no_later_than_an_embargo_on_it(client):
+    film = factories.make_film(title="Quokka Returns")
+    article = factories.make_article(
+        title="Embargoed scoop",
+        embargo_until=timezone.now() + dt.timedelta(seconds=30),
+    )
+    article.films.add(film)
+    response = client.get(film.get_absolute_url())
+    assert b"Embargoed scoop" not in response.content
+    max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+    assert max_age <= 30
+    assert "s-maxage=300" not in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_adding_an_embargo_to_a_live_article_drops_it_from_stored_lists(client):
+    article = factories.make_article(title="Out too soon")
+    assert b"Out too soon" in client.get("/").content
+    article.embargo_until = timezone.now() + dt.timedelta(hours=1)
+    article.save()
+    assert b"Out too soon" not in client.get("/").content
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
 def test_scheduling_an_article_drops_stored_lists(client):
     factories.make_article(title="Already out")
     client.get("/")

@@ -235,3 +235,64 @@ def wait_for(url, process, *, timeout):
             pass
         time.sleep(0.5)
     raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+EMBARGOED_IMAGE = """
+import datetime as dt
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from articles.images import make_renditions
+from articles.models import Article, Image
+source = Article.objects.published().exclude(lead_image=None).first().lead_image
+image = Image.objects.create(
+    title="Held still", alt_text="A held still", credit="Studio",
+    file_format=source.file_format,
+    embargo_until=timezone.now() + dt.timedelta(hours=1),
+    file=ContentFile(source.file.read(), name="held." + source.file_format),
+)
+make_renditions(image)
+print("ID", image.pk)
+for url in [image.file.url, *(r.file.url for r in image.renditions.all())]:
+    print("URL", url)
+"""
+
+RELEASE_IMAGE = """
+import datetime as dt
+from django.core.management import call_command
+from django.utils import timezone
+from articles.models import Image
+Image.objects.filter(pk={pk}).update(embargo_until=timezone.now() - dt.timedelta(seconds=1))
+call_command("publish_scheduled")
+image = Image.objects.get(pk={pk})
+for url in [image.file.url, *(r.file.url for r in image.renditions.all())]:
+    print("URL", url)
+"""
+
+
+def urls_in(output):
+    return [line[4:] for line in output.splitlines() if line.startswith("URL ")]
+
+
+def test_an_embargoed_pictures_files_are_unreachable_through_nginx_until_released(
+    stack,
+):
+    output = stack.shell(EMBARGOED_IMAGE)
+    pk = next(line[3:] for line in output.splitlines() if line.startswith("ID "))
+    held = urls_in(output)
+    assert len(held) > 1, "the picture has renditions"
+    for url in held:
+        assert url.startswith("/media/embargoed/"), url
+        status, headers, _ = local_stack.get(stack.url + url)
+        assert status == 404, url  # nginx hands the prefix to the app: no file
+        # The same name under the served folder is no way round it either.
+        public = url.replace("/media/embargoed/", "/media/", 1)
+        assert local_stack.get(stack.url + public)[0] == 404, public
+
+    released = urls_in(stack.shell(RELEASE_IMAGE.format(pk=int(pk))))
+    assert released == [u.replace("/media/embargoed/", "/media/", 1) for u in held]
+    for url in released:
+        status, headers, body = local_stack.get(stack.url + url)
+        assert status == 200, url
+        assert headers["Content-Type"].startswith("image/"), url
+    for url in held:
+        assert local_stack.get(stack.url + url)[0] == 404, url

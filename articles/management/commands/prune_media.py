@@ -3,10 +3,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.models import AuthorProfile, Image, Rendition
+from articles.models import HELD_MEDIA, AuthorProfile, Image, Rendition
 
 # Folders only the image library writes to; anything else in MEDIA_ROOT is left alone.
-MANAGED = ("images", "renditions")
+# Embargoed pictures keep theirs under HELD_MEDIA (articles/embargo.py).
+MANAGED = (
+    "images",
+    "renditions",
+    f"{HELD_MEDIA}/images",
+    f"{HELD_MEDIA}/renditions",
+)
 
 
 class Command(BaseCommand):
