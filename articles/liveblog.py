@@ -40,7 +40,9 @@ def _refuse(article, user):
 
 
 @transaction.atomic
-def post_update(article, *, by, body, title="", key_event=False, image=None, embed_url=""):
+def post_update(
+    article, *, by, body, title="", key_event=False, image=None, embed_url=""
+):
     """Add a timestamped update to a live blog."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     if not can_post_live_update(article, by):
@@ -57,7 +59,9 @@ def post_update(article, *, by, body, title="", key_event=False, image=None, emb
 
 
 @transaction.atomic
-def edit_update(update, *, by, body, title="", key_event=False, image=None, embed_url=""):
+def edit_update(
+    update, *, by, body, title="", key_event=False, image=None, embed_url=""
+):
     """Change an update's words or flags; readers see it marked as edited."""
     if not can_change_live_update(update, by):
         _refuse(update.article, by)

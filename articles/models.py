@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
@@ -289,7 +291,6 @@ CARD_FIELDS = (
     "section",
     "lead_image",
 )
-
 
 
 # The rows published() can return, for partial indexes (it adds the time).
@@ -776,9 +777,9 @@ class LiveUpdateQuerySet(models.QuerySet):
 
     def for_page(self):
         """What the live blog shows of each update: author, image renditions."""
-        return self.select_related("author", "author__author_profile", "image").prefetch_related(
-            "image__renditions"
-        )
+        return self.select_related(
+            "author", "author__author_profile", "image"
+        ).prefetch_related("image__renditions")
 
 
 class LiveUpdate(models.Model):
@@ -855,9 +856,6 @@ class LiveUpdate(models.Model):
         """The title, or the start of the body in plain words."""
         if self.title:
             return self.title
-        from django.utils.html import strip_tags
-        from django.utils.text import Truncator
-
         return Truncator(strip_tags(self.body)).words(12)
 
 

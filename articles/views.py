@@ -7,17 +7,40 @@ queries whatever the number of tags, bylines, sources or claims.
 """
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from articles.cache_keys import article_page_keys
-from articles.models import Article, AuthorProfile, Citation, Quote, Section
+from articles.models import (
+    Article,
+    AuthorProfile,
+    Citation,
+    LiveUpdate,
+    Quote,
+    Section,
+)
 from franchise.cache import RenderCacheMixin
 from franchise.models import Claim, Franchise, Source
 
@@ -183,6 +206,7 @@ def article_context(article):
     """
     if article.status == Article.Status.RETRACTED:
         return {"article": article}
+    live = live_context(article) if article.is_live_blog else {}
     claims = asserted_claims(article)
     sources = sources_of(article, claims)
     disputed = [claim for claim in claims if claim.disputes]
@@ -197,7 +221,117 @@ def article_context(article):
         "sources": sources,
         "source_ids": {entry["source"].pk for entry in sources},
         "related": related_to(article),
+        **live,
     }
+
+
+# Live blogs ----------------------------------------------------------------------
+
+# Seconds between a reader's page asking for new updates (settings may shorten it
+# for tests and demos).
+LIVE_POLL_SECONDS = 20
+
+
+def live_context(article):
+    """A live blog's updates, newest first, and its key events (one query, plus
+    one for image renditions when an update carries a picture)."""
+    updates = list(LiveUpdate.objects.filter(article=article).for_page().newest_first())
+    # The JSON-LD reads the same list instead of asking again.
+    article.live_update_list = updates
+    return {
+        "live_updates": updates,
+        "key_events": [update for update in updates if update.key_event],
+        "live_latest_id": updates[0].pk if updates else 0,
+        "live_poll_seconds": getattr(settings, "LIVE_POLL_SECONDS", LIVE_POLL_SECONDS),
+    }
+
+
+def live_etag(article_pk, ended_at, state):
+    """A strong validator of what the updates endpoint can answer."""
+    text = "|".join(
+        str(part)
+        for part in (
+            article_pk,
+            ended_at.isoformat() if ended_at else "",
+            state["count"],
+            state["latest"] or 0,
+            state["edited"].isoformat() if state["edited"] else "",
+            state["posted"].isoformat() if state["posted"] else "",
+        )
+    )
+    return f'"live-{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
+
+
+def _since(request):
+    value = request.GET.get("since", "0")
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
+@require_GET
+def live_updates(request, section, slug):
+    """The updates posted after ``?since=<id>``, rendered, for the reader's page.
+
+    Public live blogs only. Three queries whatever the number of updates: the
+    article, the validator's aggregate, and (only when something changed) the
+    new updates with their authors; image renditions add one when present.
+    Answers 304 to ``If-None-Match`` with the current ETag.
+    """
+    since = _since(request)
+    if since is None:
+        return JsonResponse(
+            {"error": "“since” must be the id of an update (a whole number)."},
+            status=400,
+        )
+    row = (
+        Article.objects.public()
+        .filter(section__slug=section, slug=slug, kind=Article.Kind.LIVE)
+        .exclude(status=Article.Status.RETRACTED)
+        .values("pk", "coverage_ended_at")
+        .first()
+    )
+    if row is None:
+        raise Http404("No live blog here.")
+    state = LiveUpdate.objects.filter(article_id=row["pk"]).aggregate(
+        count=Count("pk"),
+        latest=Max("pk"),
+        edited=Max("edited_at"),
+        posted=Max("posted_at"),
+    )
+    etag = live_etag(row["pk"], row["coverage_ended_at"], state)
+    if etag in [
+        tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
+    ]:
+        response = HttpResponseNotModified()
+    else:
+        new = list(
+            LiveUpdate.objects.filter(article_id=row["pk"], pk__gt=since)
+            .for_page()
+            .newest_first()[:50]
+        )
+        response = JsonResponse(
+            {
+                "latest": state["latest"] or 0,
+                "count": state["count"],
+                "ended": row["coverage_ended_at"] is not None,
+                "updates": [
+                    {
+                        "id": update.pk,
+                        "key_event": update.key_event,
+                        "headline": update.headline,
+                        "html": render_to_string(
+                            "articles/live_update.html", {"update": update}
+                        ),
+                    }
+                    for update in new
+                ],
+            }
+        )
+    response["ETag"] = etag
+    # Readers' pages revalidate every time; a shared cache may keep it briefly.
+    patch_cache_control(response, public=True, max_age=0, s_maxage=5)
+    return response
 
 
 class ArticleDetailView(RenderCacheMixin, DetailView):
