@@ -9,6 +9,7 @@ Ending the coverage is a transition (``services.end_live_coverage``).
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from articles.models import Article, LiveUpdate
 from articles.permissions import can_change_live_update, can_post_live_update
@@ -20,7 +21,7 @@ MAX_BODY = 20_000
 
 def _checked_body(body):
     cleaned = clean_html(body or "")
-    if not cleaned:
+    if not strip_tags(cleaned).replace("&nbsp;", "").strip():
         raise ValidationError("Write the update first: its text is empty.")
     if len(cleaned) > MAX_BODY:
         raise ValidationError(
