@@ -18,6 +18,7 @@ from articles.models import (
     Byline,
     Citation,
     Image,
+    LiveUpdate,
     Quote,
     Rendition,
     Revision,
@@ -88,6 +89,7 @@ SNAPSHOT_MODELS = [
     TaggedItem,
     Transition,
     Revision,
+    LiveUpdate,
     FlatPage,
     FlatPage.sites.through,
     User,
@@ -130,7 +132,7 @@ def claim(key):
 def test_load_prints_a_short_summary(db, demo):
     assert "Demo data loaded" in demo
     assert "75 claims (16 in conflict)" in demo
-    assert "2 articles" in demo
+    assert "3 articles" in demo  # the two seed articles and the live blog
     assert len(demo.strip().splitlines()) <= 3
 
 
@@ -264,7 +266,8 @@ def test_articles_are_published_once_with_labels_and_byline(db, demo):
     feature = Article.objects.get(kind=Article.Kind.FEATURE)
     interview = Article.objects.get(kind=Article.Kind.INTERVIEW)
 
-    assert set(Article.objects.published()) == {feature, interview}
+    live = Article.objects.get(kind=Article.Kind.LIVE)
+    assert set(Article.objects.published()) == {feature, interview, live}
     assert feature.first_published_at == feature.published_at
     assert (feature.unconfirmed, feature.is_top_story) == (True, False)
     assert (interview.unconfirmed, interview.is_top_story) == (True, True)
@@ -538,3 +541,27 @@ def test_demo_accounts_have_addresses_on_a_reserved_domain(db, demo):
     assert emails["editor"] == "editor@newsroom.example"
     assert emails["writer"] == "writer@newsroom.example"
     assert emails["admin"] == "admin@newsroom.example"
+
+
+def test_the_demo_live_blog_is_labelled_fiction_and_confirms_nothing(
+    db, demo, client
+):
+    blog = Article.objects.get(kind=Article.Kind.LIVE)
+    assert blog.unconfirmed and blog.coverage_ended_at is None
+    assert "fictional" in blog.title and "confirmed none" in blog.dek
+    updates = list(blog.live_updates.order_by("posted_at"))
+    assert len(updates) == 5 and sum(u.key_event for u in updates) == 3
+    assert {u.author.username for u in updates} == {"writer", "editor"}
+    assert updates[0].posted_at == blog.first_published_at
+    text = " ".join(html.unescape(u.body) for u in updates)
+    # Claims as they stand: disputed stays disputed, rumoured stays rumoured.
+    assert "Echoes of Devotion" in text and "Echoes of Us" in text
+    assert "disputed" in text
+    assert "Jacob Elordi and Kieran Culkin are only rumoured" in text
+    assert claim("ph2-cast-rival-producer-004").status == "rumoured"
+    # "confirmed" appears only denied: "Neither is confirmed", "confirmed either".
+    for match in re.finditer(r"(\w+) (?:is|are|was|were|has been) confirmed", text):
+        assert match.group(1) in {"Neither", "nothing", "None"}, match.group(0)
+    assert not blog.claims.filter(status="confirmed").exists()
+    page = client.get(blog.get_absolute_url()).content.decode()
+    assert "Key events" in page and page.count("data-update-id=") == 5
