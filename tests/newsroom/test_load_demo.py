@@ -543,9 +543,7 @@ def test_demo_accounts_have_addresses_on_a_reserved_domain(db, demo):
     assert emails["admin"] == "admin@newsroom.example"
 
 
-def test_the_demo_live_blog_is_labelled_fiction_and_confirms_nothing(
-    db, demo, client
-):
+def test_the_demo_live_blog_is_labelled_fiction_and_confirms_nothing(db, demo, client):
     blog = Article.objects.get(kind=Article.Kind.LIVE)
     assert blog.unconfirmed and blog.coverage_ended_at is None
     assert "fictional" in blog.title and "confirmed none" in blog.dek
