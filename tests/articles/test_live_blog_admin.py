@@ -5,19 +5,11 @@ from django.urls import reverse
 
 from articles import liveblog
 from articles.admin import ACTION_FIELD
-from articles.models import Article, LiveUpdate, Transition
+from articles.models import LiveUpdate, Transition
 from tests import factories
 from tests.factories import change_url
 
 pytestmark = pytest.mark.django_db
-
-
-def live_blog(*, authors=None, **kw):
-    return factories.make_article(kind=Article.Kind.LIVE, authors=authors, **kw)
-
-
-def on_byline(user):
-    return factories.make_author(user=user, display_name=f"{user.username} Live")
 
 
 def list_url(article):
@@ -37,7 +29,7 @@ def delete_url(update):
 
 
 def test_writer_on_the_blog_posts_an_update_from_the_screen(client, writer):
-    article = live_blog(authors=[on_byline(writer)])
+    article = factories.make_live_blog(authors=[factories.author_for(writer)])
     client.force_login(writer)
     page = client.get(list_url(article))
     assert page.status_code == 200 and b"Post an update" in page.content
@@ -52,7 +44,7 @@ def test_writer_on_the_blog_posts_an_update_from_the_screen(client, writer):
 
 
 def test_writer_not_on_the_blog_gets_403_for_a_crafted_post(client, writer):
-    article = live_blog()
+    article = factories.make_live_blog()
     client.force_login(writer)
     response = client.post(list_url(article), {"body": "sneaky"})
     assert response.status_code == 403
@@ -60,7 +52,7 @@ def test_writer_not_on_the_blog_gets_403_for_a_crafted_post(client, writer):
 
 
 def test_reader_is_sent_to_log_in_and_posts_nothing(client, reader):
-    article = live_blog()
+    article = factories.make_live_blog()
     client.force_login(reader)
     response = client.post(list_url(article), {"body": "sneaky"})
     assert response.status_code == 302 and "/login/" in response["Location"]
@@ -71,14 +63,14 @@ def test_reader_is_sent_to_log_in_and_posts_nothing(client, reader):
 
 
 def test_editor_posts_to_any_live_blog(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     client.force_login(editor)
     client.post(list_url(article), {"body": "<p>From the desk</p>"})
     assert LiveUpdate.objects.get(article=article).author == editor
 
 
 def test_an_empty_post_gets_a_message_and_keeps_nothing(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     client.force_login(editor)
     response = client.post(list_url(article), {"body": "   "})
     assert response.status_code == 200 and b"This field is required" in response.content
@@ -91,7 +83,7 @@ def test_the_screen_is_404_for_an_article_that_is_not_live(client, editor):
 
 
 def test_writer_cannot_edit_or_delete_someone_elses_update(client, writer, editor):
-    article = live_blog(authors=[on_byline(writer)])
+    article = factories.make_live_blog(authors=[factories.author_for(writer)])
     update = liveblog.post_update(article, by=editor, body="<p>editor's</p>")
     client.force_login(writer)
     assert client.post(edit_url(update), {"body": "mine now"}).status_code == 403
@@ -101,7 +93,7 @@ def test_writer_cannot_edit_or_delete_someone_elses_update(client, writer, edito
 
 
 def test_writer_edits_and_deletes_their_own_update(client, writer):
-    article = live_blog(authors=[on_byline(writer)])
+    article = factories.make_live_blog(authors=[factories.author_for(writer)])
     update = liveblog.post_update(article, by=writer, body="<p>tpyo</p>")
     client.force_login(writer)
     assert client.get(edit_url(update)).status_code == 200
@@ -113,13 +105,15 @@ def test_writer_edits_and_deletes_their_own_update(client, writer):
 
 
 def test_delete_needs_a_post(client, editor):
-    update = liveblog.post_update(live_blog(), by=editor, body="<p>x</p>")
+    update = liveblog.post_update(
+        factories.make_live_blog(), by=editor, body="<p>x</p>"
+    )
     client.force_login(editor)
     assert client.get(delete_url(update)).status_code == 405
 
 
 def test_editor_ends_live_coverage_with_the_change_form_button(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     client.force_login(editor)
     form = client.get(change_url(article)).content.decode()
     assert 'value="end_live_coverage"' in form and "Live updates" in form
@@ -136,7 +130,7 @@ def test_editor_ends_live_coverage_with_the_change_form_button(client, editor):
 
 
 def test_writer_cannot_end_live_coverage_by_a_crafted_post(client, writer):
-    article = live_blog(authors=[on_byline(writer)])
+    article = factories.make_live_blog(authors=[factories.author_for(writer)])
     client.force_login(writer)
     response = client.post(
         change_url(article),

@@ -23,15 +23,6 @@ XSS = [
 ]
 
 
-def live_blog(*, authors=None, **kw):
-    kw.setdefault("kind", Article.Kind.LIVE)
-    return factories.make_article(authors=authors, **kw)
-
-
-def on_byline(user):
-    return factories.make_author(user=user, display_name=f"{user.username} Live")
-
-
 def updates_url(article):
     return reverse("articles:live-updates", args=[article.section.slug, article.slug])
 
@@ -47,7 +38,7 @@ def json_ld(html):
 
 
 def test_posting_an_update_leaves_the_article_text_and_version_alone(editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     body, version = article.body, article.version
     revisions = article.revisions.count()
     transitions = Transition.objects.filter(article=article).count()
@@ -65,7 +56,7 @@ def test_posting_an_update_leaves_the_article_text_and_version_alone(editor):
 
 def test_an_update_body_goes_through_the_article_sanitiser(editor):
     update = liveblog.post_update(
-        live_blog(),
+        factories.make_live_blog(),
         by=editor,
         body='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">l</a></p>',
     )
@@ -75,7 +66,7 @@ def test_an_update_body_goes_through_the_article_sanitiser(editor):
 
 @pytest.mark.parametrize("payload", XSS[:200])
 def test_xss_payloads_in_update_bodies_are_neutralised(editor, payload, client):
-    article = live_blog()
+    article = factories.make_live_blog()
     try:
         liveblog.post_update(article, by=editor, body=f"<p>x</p>{payload}")
     except ValidationError:
@@ -115,7 +106,9 @@ def unsafe_markup(html):
 
 def test_an_empty_update_is_refused_with_a_message(editor):
     with pytest.raises(ValidationError, match="empty"):
-        liveblog.post_update(live_blog(), by=editor, body="<p> </p><script>x</script>")
+        liveblog.post_update(
+            factories.make_live_blog(), by=editor, body="<p> </p><script>x</script>"
+        )
 
 
 def test_updates_only_go_to_live_blogs(editor):
@@ -126,18 +119,20 @@ def test_updates_only_go_to_live_blogs(editor):
 
 
 def test_writer_posts_to_a_live_blog_they_are_on(writer):
-    article = live_blog(authors=[on_byline(writer)])
+    article = factories.make_live_blog(authors=[factories.author_for(writer)])
     update = liveblog.post_update(article, by=writer, body="<p>On the carpet.</p>")
     assert update.author == writer
 
 
 def test_writer_cannot_post_to_a_live_blog_they_are_not_on(writer):
     with pytest.raises(PermissionDenied):
-        liveblog.post_update(live_blog(), by=writer, body="<p>x</p>")
+        liveblog.post_update(factories.make_live_blog(), by=writer, body="<p>x</p>")
 
 
 def test_writer_cannot_edit_another_writers_update(writer, other_writer):
-    article = live_blog(authors=[on_byline(writer), on_byline(other_writer)])
+    article = factories.make_live_blog(
+        authors=[factories.author_for(writer), factories.author_for(other_writer)]
+    )
     update = liveblog.post_update(article, by=other_writer, body="<p>x</p>")
     with pytest.raises(PermissionDenied):
         liveblog.edit_update(update, by=writer, body="<p>changed</p>")
@@ -146,7 +141,7 @@ def test_writer_cannot_edit_another_writers_update(writer, other_writer):
 
 
 def test_editor_edits_and_deletes_any_update(editor, writer):
-    article = live_blog(authors=[on_byline(writer)])
+    article = factories.make_live_blog(authors=[factories.author_for(writer)])
     update = liveblog.post_update(article, by=writer, body="<p>x</p>")
     liveblog.edit_update(update, by=editor, body="<p>fixed</p>", key_event=True)
     update.refresh_from_db()
@@ -156,7 +151,7 @@ def test_editor_edits_and_deletes_any_update(editor, writer):
 
 
 def test_ending_live_coverage_is_a_transition_by_an_editor(editor, writer):
-    article = live_blog(authors=[on_byline(writer)])
+    article = factories.make_live_blog(authors=[factories.author_for(writer)])
     with pytest.raises(PermissionDenied):
         services.end_live_coverage(article, by=writer)
     services.end_live_coverage(article, by=editor, reason="Night over")
@@ -174,7 +169,8 @@ def test_ending_live_coverage_is_a_transition_by_an_editor(editor, writer):
 def test_only_a_published_live_blog_can_end(editor):
     with pytest.raises(ValidationError):
         services.end_live_coverage(
-            live_blog(published=False, status=Article.Status.DRAFT), by=editor
+            factories.make_live_blog(published=False, status=Article.Status.DRAFT),
+            by=editor,
         )
     with pytest.raises(ValidationError, match="not a live blog"):
         services.end_live_coverage(factories.make_article(), by=editor)
@@ -183,7 +179,7 @@ def test_only_a_published_live_blog_can_end(editor):
 def test_end_live_coverage_is_offered_to_editors_only(editor, writer):
     from articles.permissions import available_actions
 
-    article = live_blog(authors=[on_byline(writer)])
+    article = factories.make_live_blog(authors=[factories.author_for(writer)])
     assert "end_live_coverage" in available_actions(article, editor)
     assert "end_live_coverage" not in available_actions(article, writer)
     assert "end_live_coverage" not in available_actions(
@@ -195,7 +191,7 @@ def test_end_live_coverage_is_offered_to_editors_only(editor, writer):
 
 
 def test_page_shows_key_events_then_updates_newest_first(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     first = liveblog.post_update(
         article, by=editor, body="<p>First.</p>", title="Doors open", key_event=True
     )
@@ -219,14 +215,14 @@ def test_page_shows_a_new_update_at_once_with_the_page_cache_on(
 ):
     settings.PAGE_CACHE_SECONDS = 300
     settings.RENDER_CACHE_SECONDS = 300
-    article = live_blog()
+    article = factories.make_live_blog()
     client.get(article.get_absolute_url())  # stored
     liveblog.post_update(article, by=editor, body="<p>Breaking bit.</p>")
     assert "Breaking bit." in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_an_ended_live_blog_page_says_so_and_stops_polling(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     services.end_live_coverage(article, by=editor)
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'data-ended="1"' in html and "This live coverage ended" in html
@@ -241,7 +237,7 @@ def make_updates(article, by, count, **kw):
 def test_live_blog_page_runs_the_same_queries_for_1_or_20_updates(
     client, editor, count, django_assert_num_queries
 ):
-    article = live_blog()
+    article = factories.make_live_blog()
     make_updates(article, editor, count, key_event=True)
     client.get(article.get_absolute_url())  # warm ContentType and Site caches
     with django_assert_num_queries(QUERIES_PAGE):
@@ -257,7 +253,7 @@ QUERIES_ENDPOINT = 3
 
 
 def test_json_ld_is_a_live_blog_posting_with_its_updates(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     make_updates(article, editor, 3)
     data = json_ld(client.get(article.get_absolute_url()).content.decode())
     posting = next(d for d in data if d["@type"] == "LiveBlogPosting")
@@ -278,7 +274,7 @@ def test_json_ld_is_a_live_blog_posting_with_its_updates(client, editor):
 
 
 def test_endpoint_sends_new_updates_and_a_strong_etag(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     make_updates(article, editor, 2)
     first_id = article.live_updates.order_by("pk").first().pk
     response = client.get(updates_url(article), {"since": first_id})
@@ -292,7 +288,7 @@ def test_endpoint_sends_new_updates_and_a_strong_etag(client, editor):
 
 
 def test_endpoint_answers_304_until_something_changes(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     make_updates(article, editor, 1)
     etag = client.get(updates_url(article))["ETag"]
     again = client.get(updates_url(article), headers={"if-none-match": etag})
@@ -309,7 +305,7 @@ def test_endpoint_answers_304_until_something_changes(client, editor):
 
 
 def test_endpoint_says_when_coverage_ended(client, editor):
-    article = live_blog()
+    article = factories.make_live_blog()
     etag = client.get(updates_url(article))["ETag"]
     services.end_live_coverage(article, by=editor)
     response = client.get(updates_url(article), headers={"if-none-match": etag})
@@ -320,7 +316,7 @@ def test_endpoint_says_when_coverage_ended(client, editor):
 def test_endpoint_runs_the_same_queries_for_1_or_20_updates(
     client, editor, count, django_assert_num_queries
 ):
-    article = live_blog()
+    article = factories.make_live_blog()
     make_updates(article, editor, count)
     with django_assert_num_queries(QUERIES_ENDPOINT):
         response = client.get(updates_url(article))
@@ -333,7 +329,7 @@ def test_endpoint_runs_the_same_queries_for_1_or_20_updates(
     "make",
     [
         lambda: factories.make_article(kind=Article.Kind.NEWS),
-        lambda: live_blog(published=False, status=Article.Status.DRAFT),
+        lambda: factories.make_live_blog(published=False, status=Article.Status.DRAFT),
     ],
     ids=["not-live", "draft"],
 )
@@ -342,9 +338,9 @@ def test_endpoint_serves_only_public_live_blogs(client, make):
 
 
 def test_endpoint_refuses_a_bad_since_with_a_message(client):
-    response = client.get(updates_url(live_blog()), {"since": "abc"})
+    response = client.get(updates_url(factories.make_live_blog()), {"since": "abc"})
     assert response.status_code == 400 and "since" in response.json()["error"]
 
 
 def test_endpoint_refuses_posts(client):
-    assert client.post(updates_url(live_blog())).status_code == 405
+    assert client.post(updates_url(factories.make_live_blog())).status_code == 405

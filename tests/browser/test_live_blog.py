@@ -5,7 +5,7 @@ import json
 import pytest
 
 from articles import liveblog
-from articles.models import Article, LiveUpdate
+from articles.models import LiveUpdate
 from tests import factories
 from tests.browser.conftest import has_horizontal_scroll, serious_violations
 
@@ -17,10 +17,8 @@ pytestmark = [
 PASSWORD = "pass-word-123"
 
 
-def live_blog(**kw):
-    return factories.make_article(
-        kind=Article.Kind.LIVE, title="Premiere night, live", **kw
-    )
+def premiere_blog(**kw):
+    return factories.make_live_blog(title="Premiere night, live", **kw)
 
 
 def test_reader_page_shows_three_new_updates_without_a_reload(
@@ -28,7 +26,7 @@ def test_reader_page_shows_three_new_updates_without_a_reload(
 ):
     settings.LIVE_POLL_SECONDS = 0.5
     editor = factories.make_editor("live-editor")
-    article = live_blog()
+    article = premiere_blog()
     page.goto(live_server.url + article.get_absolute_url())
     page.wait_for_selector("#live-blog")
     assert page.locator("#live-update-list > li").count() == 0
@@ -78,7 +76,7 @@ def test_writer_posts_from_the_live_updates_screen_at_390px(
 ):
     writer = factories.make_writer("live-writer", password=PASSWORD)
     author = factories.make_author(user=writer, display_name="Live Writer")
-    article = live_blog(authors=[author])
+    article = premiere_blog(authors=[author])
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "live-writer")
