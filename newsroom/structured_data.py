@@ -169,8 +169,13 @@ def _update_author(update):
 def live_blog_json_ld(article):
     """The LiveBlogPosting additions: coverage times and each update, newest first."""
     url = absolute(article.get_absolute_url())
+    updates = _live_updates(article)
+    # The page changes with every update, not only with the article's own text.
+    moments = [article.modified_at] + [u.edited_at or u.posted_at for u in updates]
+    moments = [moment for moment in moments if moment is not None]
     return _drop_empty(
         {
+            "dateModified": _iso(max(moments)) if moments else None,
             "coverageStartTime": _iso(
                 article.first_published_at or article.published_at
             ),
@@ -187,7 +192,7 @@ def live_blog_json_ld(article):
                         "url": f"{url}#{update.anchor}",
                     }
                 )
-                for update in _live_updates(article)
+                for update in updates
             ],
         }
     )

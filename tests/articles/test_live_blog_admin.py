@@ -115,8 +115,10 @@ def test_delete_needs_a_post(client, editor):
 def test_editor_ends_live_coverage_with_the_change_form_button(client, editor):
     article = factories.make_live_blog()
     client.force_login(editor)
+    liveblog.post_update(article, by=editor, body="<p>Lights down.</p>")
     form = client.get(change_url(article)).content.decode()
-    assert 'value="end_live_coverage"' in form and "Live updates" in form
+    assert 'value="end_live_coverage"' in form and 'id="live-updates-link"' in form
+    assert 'id="live-updates"' in form and "Lights down." in form
     client.post(
         change_url(article),
         {ACTION_FIELD: "end_live_coverage", "_selected_action": str(article.pk)},
@@ -126,7 +128,7 @@ def test_editor_ends_live_coverage_with_the_change_form_button(client, editor):
     assert article.transitions.filter(action=Transition.Action.END_LIVE).exists()
     response = client.post(list_url(article), {"body": "late"}, follow=True)
     assert b"The live coverage has ended." in response.content
-    assert not LiveUpdate.objects.exists()
+    assert LiveUpdate.objects.count() == 1
 
 
 def test_writer_cannot_end_live_coverage_by_a_crafted_post(client, writer):

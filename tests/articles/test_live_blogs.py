@@ -264,6 +264,8 @@ def test_json_ld_is_a_live_blog_posting_with_its_updates(client, editor):
         assert item["author"]["name"]
     assert posting["coverageStartTime"]
     assert "coverageEndTime" not in posting
+    latest = article.live_updates.order_by("-posted_at").first()
+    assert posting["dateModified"] == latest.posted_at.isoformat()
     services.end_live_coverage(article, by=editor)
     data = json_ld(client.get(article.get_absolute_url()).content.decode())
     posting = next(d for d in data if d["@type"] == "LiveBlogPosting")
