@@ -232,6 +232,15 @@ def article_context(article):
 LIVE_POLL_SECONDS = 20
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def micros(moment):
+    """A time as whole microseconds since the epoch (0 for none), exactly."""
+    return (moment - EPOCH) // MICROSECOND if moment else 0
+
+
 def live_context(article):
     """A live blog's updates, newest first, and its key events (one query, plus
     one for image renditions when an update carries a picture)."""
@@ -241,7 +250,9 @@ def live_context(article):
     return {
         "live_updates": updates,
         "key_events": [update for update in updates if update.key_event],
-        "live_latest_id": updates[0].pk if updates else 0,
+        # What the reader's page knows: the newest id and the latest edit.
+        "live_latest_id": max((update.pk for update in updates), default=0),
+        "live_edited": max((micros(update.edited_at) for update in updates), default=0),
         "live_poll_seconds": getattr(settings, "LIVE_POLL_SECONDS", LIVE_POLL_SECONDS),
     }
 
@@ -252,18 +263,18 @@ def live_etag(article_pk, ended_at, state):
         str(part)
         for part in (
             article_pk,
-            ended_at.isoformat() if ended_at else "",
+            micros(ended_at),
             state["count"],
             state["latest"] or 0,
-            state["edited"].isoformat() if state["edited"] else "",
-            state["posted"].isoformat() if state["posted"] else "",
+            micros(state["edited"]),
+            micros(state["posted"]),
         )
     )
     return f'"live-{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
 
 
-def _since(request):
-    value = request.GET.get("since", "0")
+def _whole_number(request, name):
+    value = request.GET.get(name, "0")
     if not value.isdigit() or len(value) > 18:
         return None
     return int(value)
@@ -271,18 +282,23 @@ def _since(request):
 
 @require_GET
 def live_updates(request, section, slug):
-    """The updates posted after ``?since=<id>``, rendered, for the reader's page.
+    """What changed on a live blog since the reader's page last asked.
 
-    Public live blogs only. Three queries whatever the number of updates: the
-    article, the validator's aggregate, and (only when something changed) the
-    new updates with their authors; image renditions add one when present.
-    Answers 304 to ``If-None-Match`` with the current ETag.
+    ``?since=<id>`` is the newest update the page shows and ``edited=<µs>`` the
+    latest edit it knows; the answer carries the updates posted after the one
+    and edited after the other (rendered), the ids still published (so the
+    page drops deleted ones), and whether the coverage has ended.
+
+    Public live blogs only. Two queries answer a 304 (the article, the
+    validator's aggregate); a change adds two (the ids, the changed updates
+    with their authors), and image renditions one when present, whatever the
+    number of updates.
     """
-    since = _since(request)
-    if since is None:
+    since = _whole_number(request, "since")
+    edited = _whole_number(request, "edited")
+    if since is None or edited is None:
         return JsonResponse(
-            {"error": "“since” must be the id of an update (a whole number)."},
-            status=400,
+            {"error": "“since” and “edited” must be whole numbers."}, status=400
         )
     row = (
         Article.objects.public()
@@ -293,28 +309,35 @@ def live_updates(request, section, slug):
     )
     if row is None:
         raise Http404("No live blog here.")
-    state = LiveUpdate.objects.filter(article_id=row["pk"]).aggregate(
+    updates = LiveUpdate.objects.filter(article_id=row["pk"])
+    state = updates.aggregate(
         count=Count("pk"),
         latest=Max("pk"),
         edited=Max("edited_at"),
         posted=Max("posted_at"),
     )
     etag = live_etag(row["pk"], row["coverage_ended_at"], state)
-    if etag in [
-        tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
-    ]:
+    sent = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+    if etag in sent:
         response = HttpResponseNotModified()
     else:
-        new = list(
-            LiveUpdate.objects.filter(article_id=row["pk"], pk__gt=since)
-            .for_page()
-            .newest_first()[:50]
-        )
+        changed = Q(pk__gt=since)
+        if edited:
+            try:
+                after = EPOCH + edited * MICROSECOND
+            except OverflowError:
+                after = dt.datetime.max.replace(tzinfo=dt.UTC)
+            changed |= Q(edited_at__gt=after)
+        else:
+            changed |= Q(edited_at__isnull=False)
+        new = list(updates.filter(changed).for_page().newest_first()[:50])
         response = JsonResponse(
             {
                 "latest": state["latest"] or 0,
+                "edited": micros(state["edited"]),
                 "count": state["count"],
                 "ended": row["coverage_ended_at"] is not None,
+                "ids": list(updates.values_list("pk", flat=True)),
                 "updates": [
                     {
                         "id": update.pk,

@@ -246,7 +246,7 @@ def test_live_blog_page_runs_the_same_queries_for_1_or_20_updates(
 
 
 QUERIES_PAGE = 9
-QUERIES_ENDPOINT = 3
+QUERIES_ENDPOINT = 4
 
 
 # JSON-LD --------------------------------------------------------------------------
@@ -306,6 +306,35 @@ def test_endpoint_answers_304_until_something_changes(client, editor):
     )
 
 
+def test_endpoint_sends_edited_updates_and_the_ids_left(client, editor):
+    article = factories.make_live_blog()
+    first = liveblog.post_update(article, by=editor, body="<p>one</p>")
+    second = liveblog.post_update(article, by=editor, body="<p>two</p>")
+    data = client.get(updates_url(article), {"since": second.pk}).json()
+    assert data["updates"] == [] and sorted(data["ids"]) == [first.pk, second.pk]
+    liveblog.edit_update(first, by=editor, body="<p>one, corrected</p>")
+    data = client.get(updates_url(article), {"since": second.pk}).json()
+    assert [u["id"] for u in data["updates"]] == [first.pk]
+    assert "one, corrected" in data["updates"][0]["html"]
+    # The page now knows that edit: it is not sent again.
+    seen = {"since": second.pk, "edited": data["edited"]}
+    assert client.get(updates_url(article), seen).json()["updates"] == []
+    liveblog.delete_update(second, by=editor)
+    assert client.get(updates_url(article), seen).json()["ids"] == [first.pk]
+
+
+def test_page_tells_the_script_the_latest_edit_it_shows(client, editor):
+    from articles.views import micros
+
+    article = factories.make_live_blog()
+    update = liveblog.post_update(article, by=editor, body="<p>one</p>")
+    liveblog.edit_update(update, by=editor, body="<p>one again</p>")
+    update.refresh_from_db()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'data-edited="{micros(update.edited_at)}"' in html
+    assert f'data-latest-id="{update.pk}"' in html
+
+
 def test_endpoint_says_when_coverage_ended(client, editor):
     article = factories.make_live_blog()
     etag = client.get(updates_url(article))["ETag"]
@@ -339,9 +368,19 @@ def test_endpoint_serves_only_public_live_blogs(client, make):
     assert client.get(updates_url(make())).status_code == 404
 
 
-def test_endpoint_refuses_a_bad_since_with_a_message(client):
-    response = client.get(updates_url(factories.make_live_blog()), {"since": "abc"})
-    assert response.status_code == 400 and "since" in response.json()["error"]
+@pytest.mark.parametrize(
+    "query", [{"since": "abc"}, {"edited": "-1"}, {"edited": "9" * 19}]
+)
+def test_endpoint_refuses_bad_numbers_with_a_message(client, query):
+    response = client.get(updates_url(factories.make_live_blog()), query)
+    assert response.status_code == 400 and "whole numbers" in response.json()["error"]
+
+
+def test_endpoint_survives_an_edit_time_past_the_calendar(client, editor):
+    article = factories.make_live_blog()
+    liveblog.post_update(article, by=editor, body="<p>x</p>")
+    response = client.get(updates_url(article), {"edited": "9" * 18})
+    assert response.status_code == 200
 
 
 def test_endpoint_refuses_posts(client):

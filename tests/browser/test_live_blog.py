@@ -33,7 +33,7 @@ def test_reader_page_shows_three_new_updates_without_a_reload(
     # Survives only as long as the document does: a reload would clear it.
     page.evaluate("window.stillTheSamePage = true")
 
-    liveblog.post_update(article, by=editor, body="<p>Doors open.</p>")
+    doors = liveblog.post_update(article, by=editor, body="<p>Doors open.</p>")
     liveblog.post_update(
         article,
         by=editor,
@@ -41,7 +41,9 @@ def test_reader_page_shows_three_new_updates_without_a_reload(
         title="Cast on the carpet",
         key_event=True,
     )
-    liveblog.post_update(article, by=editor, body="<p>Screening starts.</p>")
+    screening = liveblog.post_update(
+        article, by=editor, body="<p>Screening starts.</p>"
+    )
 
     items = page.locator("#live-update-list > li")
     from playwright.sync_api import expect
@@ -54,6 +56,17 @@ def test_reader_page_shows_three_new_updates_without_a_reload(
     expect(page.locator("#live-announcer")).to_contain_text("new update")
     assert page.evaluate("window.stillTheSamePage") is True
     assert page.locator("#live-update-list time[datetime]").count() == 3
+
+    # An edit shows in place; a deleted update leaves the open page.
+    liveblog.edit_update(doors, by=editor, body="<p>Doors opened at last.</p>")
+    expect(items.last).to_contain_text("Doors opened at last.")
+    liveblog.delete_update(screening, by=editor)
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("The cast arrives.")
+    liveblog.post_update(article, by=editor, body="<p>Credits roll.</p>")
+    expect(items).to_have_count(3)
+    expect(items.first).to_contain_text("Credits roll.")
+    assert page.evaluate("window.stillTheSamePage") is True
 
     # A reload brings the same three, and the page's JSON-LD lists them.
     page.reload()
