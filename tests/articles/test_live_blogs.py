@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import liveblog, services
 from articles.models import Article, LiveUpdate, Transition
@@ -335,6 +336,14 @@ def test_page_tells_the_script_the_latest_edit_it_shows(client, editor):
     assert f'data-latest-id="{update.pk}"' in html
 
 
+def test_endpoint_is_never_served_stale_from_the_page_cache(client, editor, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    article = factories.make_live_blog()
+    assert client.get(updates_url(article)).json()["count"] == 0
+    liveblog.post_update(article, by=editor, body="<p>new</p>")
+    assert client.get(updates_url(article)).json()["count"] == 1
+
+
 def test_endpoint_says_when_coverage_ended(client, editor):
     article = factories.make_live_blog()
     etag = client.get(updates_url(article))["ETag"]
@@ -361,8 +370,12 @@ def test_endpoint_runs_the_same_queries_for_1_or_20_updates(
     [
         lambda: factories.make_article(kind=Article.Kind.NEWS),
         lambda: factories.make_live_blog(published=False, status=Article.Status.DRAFT),
+        lambda: factories.make_live_blog(
+            status=Article.Status.RETRACTED, retraction_note="Withdrawn."
+        ),
+        lambda: factories.make_live_blog(deleted_at=timezone.now()),
     ],
-    ids=["not-live", "draft"],
+    ids=["not-live", "draft", "retracted", "trashed"],
 )
 def test_endpoint_serves_only_public_live_blogs(client, make):
     assert client.get(updates_url(make())).status_code == 404

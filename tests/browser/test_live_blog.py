@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from articles import liveblog
+from articles import liveblog, services
 from articles.models import LiveUpdate
 from tests import factories
 from tests.browser.conftest import has_horizontal_scroll, serious_violations
@@ -67,6 +67,8 @@ def test_reader_page_shows_three_new_updates_without_a_reload(
     expect(items).to_have_count(3)
     expect(items.first).to_contain_text("Credits roll.")
     assert page.evaluate("window.stillTheSamePage") is True
+    services.end_live_coverage(article, by=editor)
+    expect(page.locator("#live-status")).to_have_text("This live coverage has ended.")
 
     # A reload brings the same three, and the page's JSON-LD lists them.
     page.reload()
