@@ -602,7 +602,7 @@ class Article(models.Model):
 
     @property
     def is_live_now(self):
-        """A live blog readers can open whose coverage has not ended."""
+        """A live blog whose coverage has not ended (updates may be posted)."""
         return self.is_live_blog and self.coverage_ended_at is None
 
     @property

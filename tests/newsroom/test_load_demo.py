@@ -41,6 +41,7 @@ from newsroom.demo.loader import (
     ARTICLES,
     DATA_DIR,
     KNOWLEDGE_BASE,
+    LIVE_BLOGS,
     join_quote,
     paragraphs,
     quote_fragments,
@@ -402,6 +403,28 @@ def test_misspelt_field_is_named(db, data_copy):
     append(data_copy / KNOWLEDGE_BASE, '\n[[people]]\nslug = "zz"\nnmae = "Typo"\n')
 
     with pytest.raises(CommandError, match=r"people\[zz\]: unknown field\(s\) nmae"):
+        call_command("load_demo", data_dir=data_copy, stdout=io.StringIO())
+
+
+def test_a_live_update_by_someone_not_on_the_blog_is_refused_by_name(db, data_copy):
+    shutil.copy(DATA_DIR / LIVE_BLOGS, data_copy / LIVE_BLOGS)
+    text = (data_copy / LIVE_BLOGS).read_text()
+    (data_copy / LIVE_BLOGS).write_text(
+        # Drafted by the editor under the house byline: the writer is not on it.
+        text.replace(
+            'authors = ["demo-writer"]',
+            'authors = ["pulsebeat-staff"]\nwriter = "editor"',
+        )
+    )
+    with pytest.raises(CommandError, match=r"updates\[0\]: the newsroom refused it"):
+        call_command("load_demo", data_dir=data_copy, stdout=io.StringIO())
+    assert not LiveUpdate.objects.exists()
+
+
+def test_a_misspelt_live_update_field_is_named(db, data_copy):
+    shutil.copy(DATA_DIR / LIVE_BLOGS, data_copy / LIVE_BLOGS)
+    append(data_copy / LIVE_BLOGS, '\n[[live_blogs.updates]]\nbdoy = "x"\n')
+    with pytest.raises(CommandError, match=r"updates\[5\]: unknown field\(s\) bdoy"):
         call_command("load_demo", data_dir=data_copy, stdout=io.StringIO())
 
 
