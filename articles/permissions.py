@@ -183,7 +183,7 @@ def available_actions(article, user):
 
 # For each kind of row, the article lookups that reach it.
 SHOWN_THROUGH = {
-    Image: ["lead_image", "bylines__author__photo"],
+    Image: ["lead_image", "bylines__author__photo", "live_updates__image"],
     AuthorProfile: ["bylines__author"],
     Source: [
         "citations__source",

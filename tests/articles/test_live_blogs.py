@@ -398,3 +398,21 @@ def test_endpoint_survives_an_edit_time_past_the_calendar(client, editor):
 
 def test_endpoint_refuses_posts(client):
     assert client.post(updates_url(factories.make_live_blog())).status_code == 405
+
+
+def test_a_picture_in_a_live_update_is_locked_like_a_lead_image(editor):
+    from articles.permissions import shown_by
+
+    article = factories.make_live_blog()
+    image = factories.make_image()
+    liveblog.post_update(article, by=editor, body="<p>Look.</p>", image=image)
+    assert shown_by(image) == [article.title]
+
+
+def test_a_picture_in_an_update_shows_with_its_credit(client, editor):
+    article = factories.make_live_blog()
+    image = factories.make_image(credit="Jane Doe / PulseBeat")
+    liveblog.post_update(article, by=editor, body="<p>Look.</p>", image=image)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Photo: Jane Doe / PulseBeat" in html
+    assert f'alt="{image.alt_text}"' in html
