@@ -317,8 +317,10 @@ def live_updates(request, section, slug):
         posted=Max("posted_at"),
     )
     etag = live_etag(row["pk"], row["coverage_ended_at"], state)
-    sent = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
-    if etag in sent:
+    # If-None-Match compares weakly: a proxy may have marked the tag W/.
+    header = request.headers.get("If-None-Match", "")
+    sent = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if etag in sent or "*" in sent:
         response = HttpResponseNotModified()
     else:
         changed = Q(pk__gt=since)

@@ -296,6 +296,8 @@ def test_endpoint_answers_304_until_something_changes(client, editor):
     etag = client.get(updates_url(article))["ETag"]
     again = client.get(updates_url(article), headers={"if-none-match": etag})
     assert again.status_code == 304 and again["ETag"] == etag
+    weak = client.get(updates_url(article), headers={"if-none-match": f"W/{etag}"})
+    assert weak.status_code == 304
     update = liveblog.post_update(article, by=editor, body="<p>new</p>")
     moved = client.get(updates_url(article), headers={"if-none-match": etag})
     assert moved.status_code == 200 and moved["ETag"] != etag
