@@ -618,6 +618,7 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         "unpublish",
         "retract",
         "add_correction",
+        "end_live_coverage",
         "start_new_version",
         "move_to_trash",
         "restore",
@@ -1175,6 +1176,15 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 reverse("admin:articles_article_change", args=[result.pk])
             )
         return None
+
+    @admin.action(description="End live coverage", location=ON_FORM)
+    def end_live_coverage(self, request, queryset):
+        self.run(
+            request,
+            queryset.get(),
+            "is no longer live: updates stop",
+            services.end_live_coverage,
+        )
 
     @admin.action(description="Submit for review", location=ON_FORM)
     def submit_for_review(self, request, queryset):

@@ -57,6 +57,21 @@ urlpatterns = [
         name="revoke_preview_link",
     ),
     path(
+        "articles/<int:pk>/live/",
+        staff(views.live_update_list),
+        name="live_updates",
+    ),
+    path(
+        "articles/<int:pk>/live/<int:update_pk>/",
+        staff(views.live_update_edit),
+        name="live_update_edit",
+    ),
+    path(
+        "articles/<int:pk>/live/<int:update_pk>/delete/",
+        staff(views.live_update_delete),
+        name="live_update_delete",
+    ),
+    path(
         "articles/<int:pk>/autosave/",
         staff(autosave.article_autosave),
         name="autosave",

@@ -15,13 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles import permissions, revisions, services
+from articles import liveblog, permissions, revisions, services
+from articles.forms import LiveUpdateForm
 from articles.models import (
     Article,
     AuthorProfile,
     ClaimRating,
     EditorialComment,
     Image,
+    LiveUpdate,
     PreviewLink,
     Section,
     Transition,
@@ -404,3 +406,108 @@ def tag_suggestions(request):
         )
         names += list(contains)
     return JsonResponse({"tags": names})
+
+
+# Live blogs
+
+
+def _live_blog(pk):
+    article = get_object_or_404(
+        Article.objects.prefetch_related("bylines"), pk=pk, kind=Article.Kind.LIVE
+    )
+    return article
+
+
+def _update_args(form):
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "body": data["body"],
+        "key_event": data["key_event"],
+        "image": data["image"],
+        "embed_url": data["embed_url"],
+    }
+
+
+@viewer_required
+def live_update_list(request, pk):
+    """The live blog's updates, newest first; POST posts a new one.
+
+    Refused posts (a writer not on the blog, ended coverage) are the service's
+    call: 403 for permission, a message for the state.
+    """
+    article = _live_blog(pk)
+    form = LiveUpdateForm()
+    if request.method == "POST":
+        form = LiveUpdateForm(request.POST)
+        if not permissions.can_post_live_update(article, request.user):
+            if not article.is_live_now:
+                messages.error(request, "The live coverage has ended.")
+                return redirect("articles_admin:live_updates", pk)
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                liveblog.post_update(article, by=request.user, **_update_args(form))
+            except ValidationError as error:
+                form.add_error("body", error)
+            else:
+                messages.success(request, "Update posted: readers see it now.")
+                return redirect("articles_admin:live_updates", pk)
+    updates = list(
+        LiveUpdate.objects.filter(article=article)
+        .select_related("author", "author__author_profile", "image")
+        .newest_first()[:100]
+    )
+    return render(
+        request,
+        "admin/articles/history/live_updates.html",
+        _context(
+            request,
+            article,
+            f"Live updates on “{article.title}”",
+            form=form,
+            updates=[
+                (u, permissions.can_change_live_update(u, request.user))
+                for u in updates
+            ],
+            can_post=permissions.can_post_live_update(article, request.user),
+        ),
+    )
+
+
+@viewer_required
+def live_update_edit(request, pk, update_pk):
+    article = _live_blog(pk)
+    update = get_object_or_404(
+        LiveUpdate.objects.select_related("article"), pk=update_pk, article=article
+    )
+    update.article = article  # with its bylines, for the permission check
+    if not permissions.can_change_live_update(update, request.user):
+        raise PermissionDenied
+    form = LiveUpdateForm(initial=LiveUpdateForm.initial_for(update))
+    if request.method == "POST":
+        form = LiveUpdateForm(request.POST)
+        if form.is_valid():
+            try:
+                liveblog.edit_update(update, by=request.user, **_update_args(form))
+            except ValidationError as error:
+                form.add_error("body", error)
+            else:
+                messages.success(request, "Update changed.")
+                return redirect("articles_admin:live_updates", pk)
+    return render(
+        request,
+        "admin/articles/history/live_update_edit.html",
+        _context(request, article, "Edit the update", form=form, update=update),
+    )
+
+
+@require_POST
+@viewer_required
+def live_update_delete(request, pk, update_pk):
+    article = _live_blog(pk)
+    update = get_object_or_404(LiveUpdate, pk=update_pk, article=article)
+    update.article = article
+    liveblog.delete_update(update, by=request.user)
+    messages.success(request, "Update deleted.")
+    return redirect("articles_admin:live_updates", pk)

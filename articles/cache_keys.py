@@ -40,4 +40,14 @@ def article_page_keys(context):
         for other in getattr(claim, "disputes", ()):
             keys += claim_keys(other)
     keys += [f"article:{item.pk}" for item in context.get("related") or ()]
+    # A live blog's updates move article:<pk> themselves; their pictures and
+    # author profiles have keys of their own.
+    for update in context.get("live_updates") or ():
+        if update.image_id:
+            keys.append(f"image:{update.image_id}")
+        profile = (
+            getattr(update.author, "author_profile", None) if update.author else None
+        )
+        if profile is not None:
+            keys.append(f"author:{profile.pk}")
     return list(dict.fromkeys(keys))

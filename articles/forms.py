@@ -8,10 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import linebreaks
 
 from articles import tasks
 from articles.images import EXTENSIONS, prepare_upload
 from articles.models import Image
+from franchise.text import CleanTextFormMixin
 
 # Alt text that tells a reader who can't see the picture nothing at all.
 EMPTY_ALT_TEXTS = {
@@ -127,3 +129,52 @@ class ImageForm(forms.ModelForm):
 
             self.save_m2m = save_m2m_and_renditions
         return image
+
+
+class LiveUpdateForm(CleanTextFormMixin, forms.Form):
+    """One live blog update, typed on a phone as easily as on a desk."""
+
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Optional; a key event's summary line uses it.",
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 40}),
+        max_length=20_000,
+        help_text="Plain text, a blank line between paragraphs. Basic HTML "
+        "(links, bold, lists) is kept and cleaned.",
+    )
+    key_event = forms.BooleanField(
+        required=False,
+        label="Key event",
+        help_text="List it under 'Key events' at the top of the page.",
+    )
+    image = forms.ModelChoiceField(
+        queryset=Image.objects.order_by("-created_at"),
+        required=False,
+        help_text="Optional picture from the library.",
+    )
+    embed_url = forms.URLField(
+        max_length=500,
+        required=False,
+        label="Link to a post or video",
+        assume_scheme="https",
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if "<" not in body:
+            # Plain text from the textarea: paragraphs from blank lines.
+            body = linebreaks(body, autoescape=True)
+        return body
+
+    @classmethod
+    def initial_for(cls, update):
+        return {
+            "title": update.title,
+            "body": update.body,
+            "key_event": update.key_event,
+            "image": update.image_id,
+            "embed_url": update.embed_url,
+        }

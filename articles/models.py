@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
@@ -363,6 +365,7 @@ class ArticleKind(models.TextChoices):
     OPINION = "opinion", "Opinion"
     RUMOUR_ROUNDUP = "rumour_roundup", "Rumour roundup"
     FACT_CHECK = "fact_check", "Fact check"
+    LIVE = "live", "Live"
 
 
 class ClaimRating(models.TextChoices):
@@ -535,6 +538,13 @@ class Article(models.Model):
     deleted_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="In the trash since."
     )
+    coverage_ended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Live blogs only: when an editor ended the live coverage "
+        "(it started at the first publication).",
+    )
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -667,6 +677,15 @@ class Article(models.Model):
         return self.updated_at or self.published_at
 
     @property
+    def is_live_blog(self):
+        return self.kind == ArticleKind.LIVE
+
+    @property
+    def is_live_now(self):
+        """A live blog whose coverage has not ended (updates may be posted)."""
+        return self.is_live_blog and self.coverage_ended_at is None
+
+    @property
     def root(self):
         """The article readers know: itself, or the live article this is a version of."""
         return self.draft_of if self.draft_of_id else self
@@ -777,6 +796,7 @@ class TransitionAction(models.TextChoices):
     NEW_VERSION = "new_version", "new version started"
     DELETE = "delete", "moved to the trash"
     RESTORE = "restore", "restored from the trash"
+    END_LIVE = "end_live", "live coverage ended"
 
 
 class Transition(models.Model):
@@ -828,6 +848,95 @@ class Transition(models.Model):
     def __str__(self):
         who = self.by or "system"
         return f"{self.article}: {self.get_action_display()} by {who}"
+
+
+class LiveUpdateQuerySet(models.QuerySet):
+    def newest_first(self):
+        """Newest first, the primary key breaking ties (and naming the latest)."""
+        return self.order_by("-posted_at", "-pk")
+
+    def for_page(self):
+        """What the live blog shows of each update: author, image renditions."""
+        return self.select_related(
+            "author", "author__author_profile", "image"
+        ).prefetch_related("image__renditions")
+
+
+class LiveUpdate(models.Model):
+    """A timestamped entry on a live blog, posted without republishing the article.
+
+    Posted, edited and deleted through ``articles.liveblog``; its body is cleaned
+    by the same sanitiser as articles.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="live_updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Optional short headline; key events use it in their summary.",
+    )
+    body = models.TextField(help_text="What happened. Formatting is cleaned on save.")
+    image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Optional picture from the library (alt text and credit shown).",
+    )
+    embed_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Optional link to a post or video this update refers to.",
+    )
+    key_event = models.BooleanField(
+        default=False,
+        help_text="Listed in the 'Key events' summary at the top of the page.",
+    )
+    posted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        indexes = [models.Index(fields=["article", "-posted_at", "-id"])]
+
+    def __str__(self):
+        return f"Update on {self.article_id} at {self.posted_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def anchor(self):
+        return f"update-{self.pk}"
+
+    @property
+    def author_name(self):
+        if self.author is None:
+            return ""
+        profile = getattr(self.author, "author_profile", None)
+        if profile is not None:
+            return profile.display_name
+        return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def headline(self):
+        """The title, or the start of the body in plain words."""
+        if self.title:
+            return self.title
+        return Truncator(strip_tags(self.body)).words(12)
 
 
 class RevisionKind(models.TextChoices):

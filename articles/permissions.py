@@ -29,6 +29,7 @@ ALLOWED_FROM = {
     Action.SCHEDULE: {Status.APPROVED},
     Action.UNPUBLISH: {Status.PUBLISHED, Status.SCHEDULED},
     Action.RETRACT: {Status.PUBLISHED},
+    Action.END_LIVE: {Status.PUBLISHED},
 }
 # A correction is appended to an article readers can see (or soon will).
 CORRECTABLE = {Status.PUBLISHED, Status.SCHEDULED}
@@ -86,6 +87,35 @@ def can_share(article, user):
     return is_editor(user) or is_own(article, user)
 
 
+def can_post_live_update(article, user):
+    """Editors post to any live blog; writers to the live blogs they are on.
+
+    Only while the coverage runs, on the live article itself (not a working
+    copy) and outside the trash.
+    """
+    if (
+        not article.is_live_now
+        or article.draft_of_id
+        or article.deleted_at is not None
+        or article.status == Status.RETRACTED
+    ):
+        return False
+    if is_editor(user):
+        return True
+    return (
+        user.is_active
+        and user.has_perm("articles.add_liveupdate")
+        and is_own(article, user)
+    )
+
+
+def can_change_live_update(update, user):
+    """Editors change any update; writers their own, on a blog they are on."""
+    if not can_post_live_update(update.article, user):
+        return False
+    return is_editor(user) or update.author_id == user.pk
+
+
 def can_trash(user):
     """Moving to the trash and back is an editor's call."""
     return user.is_active and user.has_perm("articles.delete_article")
@@ -127,6 +157,12 @@ def available_actions(article, user):
         names += [name for name, action in EDITOR_ACTIONS if may(action, article)]
         if article.status in CORRECTABLE:
             names.append("add_correction")
+        if (
+            article.is_live_now
+            and not article.draft_of_id
+            and may(Action.END_LIVE, article)
+        ):
+            names.append("end_live_coverage")
     if own and article.status == Status.PUBLISHED and not article.draft_of_id:
         names.append("start_new_version")
     if can_trash(user):
@@ -147,7 +183,7 @@ def available_actions(article, user):
 
 # For each kind of row, the article lookups that reach it.
 SHOWN_THROUGH = {
-    Image: ["lead_image", "bylines__author__photo"],
+    Image: ["lead_image", "bylines__author__photo", "live_updates__image"],
     AuthorProfile: ["bylines__author"],
     Source: [
         "citations__source",

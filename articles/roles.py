@@ -35,6 +35,10 @@ WRITER_PERMISSIONS = {
         "add_previewlink",
         "view_previewlink",
         "change_previewlink",
+        "add_liveupdate",
+        "change_liveupdate",
+        "delete_liveupdate",
+        "view_liveupdate",
     ],
     "franchise": [
         "view_franchise",

@@ -254,6 +254,27 @@ def retract(article, *, by, note):
 
 
 @transaction.atomic
+def end_live_coverage(article, *, by, reason=""):
+    """An editor ends a live blog: updates stop, readers' pages stop polling.
+
+    The article stays published; its coverage ran from its first publication
+    to now (``coverage_ended_at``), which its LiveBlogPosting markup states.
+    """
+    if not is_editor(by):
+        raise PermissionDenied("Only editors can end live coverage.")
+    article = _lock(article)
+    _check_state(article, Action.END_LIVE)
+    if not article.is_live_blog or article.draft_of_id:
+        raise ValidationError(f"“{article.title}” is not a live blog.")
+    if article.coverage_ended_at is not None:
+        raise ValidationError(f"The live coverage of “{article.title}” has ended.")
+    article.coverage_ended_at = timezone.now()
+    article.save(update_fields=["coverage_ended_at", "edited_at"])
+    _record(article, Action.END_LIVE, article.status, by, reason)
+    return article
+
+
+@transaction.atomic
 def record_save(article, *, by, created):
     """After a save through a form: a new version number, a revision, an audit entry."""
     if not created:

@@ -14,4 +14,9 @@ urlpatterns = [
         views.ArticleDetailView.as_view(),
         name="detail",
     ),
+    path(
+        "<slug:section>/<slug:slug>/updates.json",
+        views.live_updates,
+        name="live-updates",
+    ),
 ]

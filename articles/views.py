@@ -7,17 +7,40 @@ queries whatever the number of tags, bylines, sources or claims.
 """
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from articles.cache_keys import article_page_keys
-from articles.models import Article, AuthorProfile, Citation, Quote, Section
+from articles.models import (
+    Article,
+    AuthorProfile,
+    Citation,
+    LiveUpdate,
+    Quote,
+    Section,
+)
 from franchise.cache import RenderCacheMixin
 from franchise.models import Claim, Franchise, Source
 
@@ -183,6 +206,7 @@ def article_context(article):
     """
     if article.status == Article.Status.RETRACTED:
         return {"article": article}
+    live = live_context(article) if article.is_live_blog else {}
     claims = asserted_claims(article)
     sources = sources_of(article, claims)
     disputed = [claim for claim in claims if claim.disputes]
@@ -197,7 +221,142 @@ def article_context(article):
         "sources": sources,
         "source_ids": {entry["source"].pk for entry in sources},
         "related": related_to(article),
+        **live,
     }
+
+
+# Live blogs ----------------------------------------------------------------------
+
+# Seconds between a reader's page asking for new updates (settings may shorten it
+# for tests and demos).
+LIVE_POLL_SECONDS = 20
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def micros(moment):
+    """A time as whole microseconds since the epoch (0 for none), exactly."""
+    return (moment - EPOCH) // MICROSECOND if moment else 0
+
+
+def live_context(article):
+    """A live blog's updates, newest first, and its key events (one query, plus
+    one for image renditions when an update carries a picture)."""
+    updates = list(LiveUpdate.objects.filter(article=article).for_page().newest_first())
+    # The JSON-LD reads the same list instead of asking again.
+    article.live_update_list = updates
+    return {
+        "live_updates": updates,
+        "key_events": [update for update in updates if update.key_event],
+        # What the reader's page knows: the newest id and the latest edit.
+        "live_latest_id": max((update.pk for update in updates), default=0),
+        "live_edited": max((micros(update.edited_at) for update in updates), default=0),
+        "live_poll_seconds": getattr(settings, "LIVE_POLL_SECONDS", LIVE_POLL_SECONDS),
+    }
+
+
+def live_etag(article_pk, ended_at, state):
+    """A strong validator of what the updates endpoint can answer."""
+    text = "|".join(
+        str(part)
+        for part in (
+            article_pk,
+            micros(ended_at),
+            state["count"],
+            state["latest"] or 0,
+            micros(state["edited"]),
+            micros(state["posted"]),
+        )
+    )
+    return f'"live-{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
+
+
+def _whole_number(request, name):
+    value = request.GET.get(name, "0")
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
+@require_GET
+def live_updates(request, section, slug):
+    """What changed on a live blog since the reader's page last asked.
+
+    ``?since=<id>`` is the newest update the page shows and ``edited=<µs>`` the
+    latest edit it knows; the answer carries the updates posted after the one
+    and edited after the other (rendered), the ids still published (so the
+    page drops deleted ones), and whether the coverage has ended.
+
+    Public live blogs only. Two queries answer a 304 (the article, the
+    validator's aggregate); a change adds two (the ids, the changed updates
+    with their authors), and image renditions one when present, whatever the
+    number of updates.
+    """
+    since = _whole_number(request, "since")
+    edited = _whole_number(request, "edited")
+    if since is None or edited is None:
+        return JsonResponse(
+            {"error": "“since” and “edited” must be whole numbers."}, status=400
+        )
+    row = (
+        Article.objects.public()
+        .filter(section__slug=section, slug=slug, kind=Article.Kind.LIVE)
+        .exclude(status=Article.Status.RETRACTED)
+        .values("pk", "coverage_ended_at")
+        .first()
+    )
+    if row is None:
+        raise Http404("No live blog here.")
+    updates = LiveUpdate.objects.filter(article_id=row["pk"])
+    state = updates.aggregate(
+        count=Count("pk"),
+        latest=Max("pk"),
+        edited=Max("edited_at"),
+        posted=Max("posted_at"),
+    )
+    etag = live_etag(row["pk"], row["coverage_ended_at"], state)
+    # If-None-Match compares weakly: a proxy may have marked the tag W/.
+    header = request.headers.get("If-None-Match", "")
+    sent = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if etag in sent or "*" in sent:
+        response = HttpResponseNotModified()
+    else:
+        changed = Q(pk__gt=since)
+        if edited:
+            try:
+                after = EPOCH + edited * MICROSECOND
+            except OverflowError:
+                after = dt.datetime.max.replace(tzinfo=dt.UTC)
+            changed |= Q(edited_at__gt=after)
+        else:
+            changed |= Q(edited_at__isnull=False)
+        new = list(updates.filter(changed).for_page().newest_first()[:50])
+        response = JsonResponse(
+            {
+                "latest": state["latest"] or 0,
+                "edited": micros(state["edited"]),
+                "count": state["count"],
+                "ended": row["coverage_ended_at"] is not None,
+                "ids": list(updates.values_list("pk", flat=True)),
+                "updates": [
+                    {
+                        "id": update.pk,
+                        "key_event": update.key_event,
+                        "headline": update.headline,
+                        "html": render_to_string(
+                            "articles/live_update.html", {"update": update}
+                        ),
+                    }
+                    for update in new
+                ],
+            }
+        )
+    response["ETag"] = etag
+    # Readers' pages revalidate every time; a shared cache may keep it briefly.
+    patch_cache_control(response, public=True, max_age=0, s_maxage=5)
+    return response
 
 
 class ArticleDetailView(RenderCacheMixin, DetailView):

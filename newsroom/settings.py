@@ -130,6 +130,12 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 30
 RENDER_CACHE_SECONDS = env_int(
     "RENDER_CACHE_SECONDS", 0 if DEBUG or TESTING else 86400
 )
+# How often a reader's open live blog asks for new updates (articles/views.py).
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 20)
+if not 5 <= LIVE_POLL_SECONDS <= 300:
+    raise ImproperlyConfigured(
+        f"LIVE_POLL_SECONDS={LIVE_POLL_SECONDS} must be between 5 and 300."
+    )
 # A CDN endpoint that is POSTed the purged keys after each change ({"tags": [...]},
 # and a Surrogate-Key header); empty means no CDN to tell.
 CDN_PURGE_URL = env_str("CDN_PURGE_URL")

@@ -36,6 +36,8 @@ PARTS = {
     "articles.citation": (("article_id", "article"),),
     "articles.quote": (("article_id", "article"),),
     "articles.correction": (("article_id", "article"),),
+    # A live blog's update shows on its page only (cards never show updates).
+    "articles.liveupdate": (("article_id", "article"),),
     "articles.rendition": (("image_id", "image"),),
     "franchise.credit": (
         ("film_id", "film"),

@@ -9,6 +9,7 @@ import functools
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.utils.html import strip_tags
 
 from articles.models import Article, ClaimRating
 from franchise.dates import Precision
@@ -23,6 +24,7 @@ ARTICLE_TYPES = {
     "analysis": "AnalysisNewsArticle",
     "opinion": "OpinionNewsArticle",
     "rumour_roundup": "NewsArticle",
+    "live": "LiveBlogPosting",
 }
 IMAGE_RATIOS = ("16x9", "4x3", "1x1")
 # A fact check's verdict on schema.org's 1 (false) to 5 (true) scale; "unproven"
@@ -104,6 +106,11 @@ def _person(name, url):
 def article_json_ld(article, request=None):
     """NewsArticle (or its subtype for the article's kind)."""
     url = absolute(article.get_absolute_url())
+    live = (
+        live_blog_json_ld(article)
+        if article.kind == "live" and article.status != "retracted"
+        else {}
+    )
     return _drop_empty(
         {
             "@context": "https://schema.org",
@@ -133,6 +140,59 @@ def article_json_ld(article, request=None):
                     "url": absolute(c.get_absolute_url()),
                 }
                 for c in article.corrections.all()
+            ],
+        }
+        | live
+    )
+
+
+def _live_updates(article):
+    """The updates the page read (``article.live_update_list``), else one query."""
+    updates = getattr(article, "live_update_list", None)
+    if updates is None:
+        from articles.models import LiveUpdate
+
+        updates = list(
+            LiveUpdate.objects.filter(article=article).for_page().newest_first()
+        )
+    return updates
+
+
+def _update_author(update):
+    profile = getattr(update.author, "author_profile", None) if update.author else None
+    if profile is not None:
+        return _person(profile.display_name, profile.get_absolute_url())
+    name = update.author_name
+    return {"@type": "Person", "name": name} if name else _publisher()
+
+
+def live_blog_json_ld(article):
+    """The LiveBlogPosting additions: coverage times and each update, newest first."""
+    url = absolute(article.get_absolute_url())
+    updates = _live_updates(article)
+    # The page changes with every update, not only with the article's own text.
+    moments = [article.modified_at] + [u.edited_at or u.posted_at for u in updates]
+    moments = [moment for moment in moments if moment is not None]
+    return _drop_empty(
+        {
+            "dateModified": _iso(max(moments)) if moments else None,
+            "coverageStartTime": _iso(
+                article.first_published_at or article.published_at
+            ),
+            "coverageEndTime": _iso(article.coverage_ended_at),
+            "liveBlogUpdate": [
+                _drop_empty(
+                    {
+                        "@type": "BlogPosting",
+                        "headline": update.headline[:110],
+                        "articleBody": strip_tags(update.body),
+                        "datePublished": _iso(update.posted_at),
+                        "dateModified": _iso(update.edited_at),
+                        "author": _update_author(update),
+                        "url": f"{url}#{update.anchor}",
+                    }
+                )
+                for update in updates
             ],
         }
     )
@@ -209,7 +269,11 @@ def song_json_ld(song):
                 _person(p.name, p.get_absolute_url()) for p in song.performers.all()
             ],
             "isPartOf": [
-                {"@type": "Movie", "name": f.title, "url": absolute(f.get_absolute_url())}
+                {
+                    "@type": "Movie",
+                    "name": f.title,
+                    "url": absolute(f.get_absolute_url()),
+                }
                 for f in song.films.all()
             ],
         }

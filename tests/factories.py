@@ -375,3 +375,14 @@ def admin_article_post(section, **fields):
     }
     data.update(fields)
     return data
+
+
+def make_live_blog(*, authors=None, **kw):
+    """A published live blog (kind "live"), coverage running."""
+    kw.setdefault("kind", Article.Kind.LIVE)
+    return make_article(authors=authors, **kw)
+
+
+def author_for(user):
+    """An author profile for a user, to put them on an article's byline."""
+    return make_author(user=user, display_name=f"{user.username} Byline")

@@ -24,7 +24,7 @@ from django.db import DatabaseError
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles import services
+from articles import liveblog, services
 from articles.images import make_renditions
 from articles.models import (
     Article,
@@ -32,6 +32,7 @@ from articles.models import (
     Byline,
     Citation,
     Image,
+    LiveUpdate,
     Quote,
     Section,
     Transition,
@@ -54,9 +55,29 @@ from franchise.models import (
 DATA_DIR = Path(__file__).resolve().parent
 KNOWLEDGE_BASE = "knowledge_base.toml"
 ARTICLES = "articles.toml"
+LIVE_BLOGS = "live_blogs.toml"
 
 
 QUOTE_FIELDS = {"speaker", "speaker_name", "source", "context", "words"}
+LIVE_BLOG_FIELDS = {
+    "slug",
+    "title",
+    "dek",
+    "section",
+    "unconfirmed",
+    "authors",
+    "tags",
+    "films",
+    "people",
+    "songs",
+    "citations",
+    "image",
+    "body",
+    "published",
+    "writer",
+    "editor",
+}
+LIVE_UPDATE_FIELDS = {"minutes", "account", "title", "body", "key_event"}
 
 
 class DemoDataError(Exception):
@@ -772,9 +793,62 @@ class Loader:
 
     # -- the run ---------------------------------------------------------------
 
+    def load_live_blogs(self, data):
+        """Live blogs: an article of kind "live", then its updates by the accounts.
+
+        Each update is found again by its time (publication plus ``minutes``),
+        so a second run changes nothing.
+        """
+        fields = LIVE_BLOG_FIELDS | {"updates"}
+        for label, row in self.entries(
+            data, "live_blogs", fields, required=["title", "section", "body"]
+        ):
+            with self.entry(label):
+                article_row = {k: v for k, v in row.items() if k != "updates"}
+                article_row["kind"] = Article.Kind.LIVE
+                self.load_article(label, article_row)
+                article = Article.objects.get(slug=row["slug"], draft_of=None)
+                start = article.first_published_at
+                for position, update in enumerate(row.get("updates", [])):
+                    where = f"{label}: updates[{position}]"
+                    check_fields(update, LIVE_UPDATE_FIELDS, where)
+                    self.load_live_update(where, article, start, update)
+
+    def load_live_update(self, label, article, start, row):
+        user = self.ref(User, row.get("account", "writer"), f"{label}: account")
+        minutes = row.get("minutes", 0)
+        if not isinstance(minutes, int) or minutes < 0:
+            raise DemoDataError(f"{label}: 'minutes' must be a whole number ≥ 0")
+        at = start + dt.timedelta(minutes=minutes)
+        values = {
+            "title": row.get("title", ""),
+            "body": body_html(row["body"]),
+            "key_event": bool(row.get("key_event", False)),
+        }
+        existing = LiveUpdate.objects.filter(article=article, posted_at=at).first()
+        name = LiveUpdate._meta.verbose_name_plural
+        if existing is None:
+            try:
+                update = liveblog.post_update(article, by=user, **values)
+            except PermissionDenied as exc:
+                raise DemoDataError(f"{label}: the newsroom refused it: {exc}") from exc
+            LiveUpdate.objects.filter(pk=update.pk).update(posted_at=at)
+            self.counts[name, "created"] += 1
+            return
+        changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
+        if existing.author_id != user.pk:
+            changed["author"] = user
+        if not changed:
+            self.counts[name, "unchanged"] += 1
+            return
+        LiveUpdate.objects.filter(pk=existing.pk).update(**changed)
+        self.counts[name, "updated"] += 1
+
     def run(self):
         self.load_knowledge_base(read_toml(self.data_dir / KNOWLEDGE_BASE))
         self.load_newsroom(read_toml(self.data_dir / ARTICLES))
+        if (self.data_dir / LIVE_BLOGS).exists():
+            self.load_live_blogs(read_toml(self.data_dir / LIVE_BLOGS))
         return self
 
     def summary(self):

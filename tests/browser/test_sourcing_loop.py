@@ -55,7 +55,10 @@ def test_editor_resolves_the_subtitle_dispute_and_corrects_the_coverage(
     call_command("load_demo")
     base = live_server.url
     denied_claim = Claim.objects.get(value=DENIED)
-    feature = Article.objects.published().get(claims=denied_claim)
+    # The feature printed the subtitle; the demo's live blog repeats it as disputed.
+    feature = Article.objects.published().get(
+        claims=denied_claim, kind=Article.Kind.FEATURE
+    )
     log_in_demo(page, base, "editor")
 
     # Disputed facts: every disagreement between the two seeds, side by side.
@@ -98,7 +101,9 @@ def test_editor_resolves_the_subtitle_dispute_and_corrects_the_coverage(
     denied = page.get_by_role("region", name=f"{DENIED} (now denied)")
     assert feature.title in denied.inner_text()
     screenshot(page, "sourcing-dispute-resolved")
-    denied.get_by_role("link", name="Add a correction").click()
+    denied.locator("li", has_text=feature.title).get_by_role(
+        "link", name="Add a correction"
+    ).click()
     page.wait_for_url(f"**/admin/articles/article/{feature.pk}/change/#corrections")
 
     # The article is live, so the correction is a workflow action, not an edit.

@@ -59,6 +59,14 @@ def test_bad_debug_value_stops_the_site_with_a_clear_message(tmp_path):
     assert "DEBUG='maybe' is not a boolean" in result.stderr
 
 
+def test_live_poll_interval_out_of_range_stops_the_site_with_a_clear_message(
+    tmp_path,
+):
+    result = start_django(tmp_path, DEBUG="1", LIVE_POLL_SECONDS="1")
+    assert result.returncode != 0
+    assert "LIVE_POLL_SECONDS=1 must be between 5 and 300" in result.stderr
+
+
 def test_unknown_time_zone_stops_the_site_with_a_clear_message(tmp_path):
     result = start_django(tmp_path, DEBUG="1", TIME_ZONE="Mars/Olympus")
     assert result.returncode != 0

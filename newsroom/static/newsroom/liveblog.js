@@ -1,0 +1,133 @@
+// A live blog's reader page: ask what changed every few seconds and show it
+// without a reload: new updates at the top, edited ones in place, deleted ones
+// gone. The endpoint answers 304 to If-None-Match when nothing changed;
+// polling stops once the coverage has ended.
+(function () {
+  "use strict";
+  var blog = document.getElementById("live-blog");
+  if (!blog || blog.dataset.ended === "1") return;
+  var url = blog.dataset.updatesUrl;
+  var latest = parseInt(blog.dataset.latestId, 10) || 0;
+  var edited = blog.dataset.edited || "0";
+  var seconds = Math.max(parseFloat(blog.dataset.pollSeconds) || 20, 0.2);
+  var list = document.getElementById("live-update-list");
+  var keyEvents = document.getElementById("key-events");
+  var keyList = document.getElementById("key-event-list");
+  var announcer = document.getElementById("live-announcer");
+  var status = document.getElementById("live-status");
+  var etag = null;
+  var timer = null;
+
+  function keyEventItem(id) {
+    return keyList.querySelector('[data-key-event="' + id + '"]');
+  }
+
+  function setKeyEvent(update, item) {
+    var old = keyEventItem(update.id);
+    if (!update.key_event) {
+      if (old) old.remove();
+      keyEvents.hidden = !keyList.children.length;
+      return;
+    }
+    var li = document.createElement("li");
+    li.dataset.keyEvent = update.id;
+    var link = document.createElement("a");
+    link.href = "#update-" + update.id;
+    var time = item.querySelector("time");
+    if (time) {
+      var copy = document.createElement("time");
+      copy.dateTime = time.dateTime;
+      copy.textContent = time.textContent.split(" ")[0];
+      link.appendChild(copy);
+      link.appendChild(document.createTextNode(" "));
+    }
+    link.appendChild(document.createTextNode(update.headline));
+    li.appendChild(link);
+    if (old) {
+      old.replaceWith(li);
+    } else {
+      keyList.insertBefore(li, keyList.firstChild);
+    }
+    keyEvents.hidden = false;
+  }
+
+  function render(html) {
+    var holder = document.createElement("ol");
+    holder.innerHTML = html; // rendered by the server from sanitised HTML
+    return holder.firstElementChild;
+  }
+
+  function show(data) {
+    var added = 0;
+    var changed = 0;
+    var present = {};
+    data.ids.forEach(function (id) { present[id] = true; });
+    Array.prototype.slice.call(list.children).forEach(function (item) {
+      var id = item.dataset.updateId;
+      if (id && !present[id]) {
+        item.remove();
+        var key = keyEventItem(id);
+        if (key) key.remove();
+        changed += 1;
+      }
+    });
+    keyEvents.hidden = !keyList.children.length;
+    // The server sends newest first; insert oldest first so the newest ends on top.
+    data.updates.slice().reverse().forEach(function (update) {
+      var item = render(update.html);
+      if (!item) return;
+      var old = document.getElementById("update-" + update.id);
+      if (old) {
+        old.replaceWith(item);
+        changed += 1;
+      } else {
+        list.insertBefore(item, list.firstChild);
+        added += 1;
+      }
+      setKeyEvent(update, item);
+    });
+    latest = Math.max(latest, data.latest || 0);
+    edited = String(data.edited || edited);
+    if (added) {
+      var none = document.getElementById("live-none");
+      if (none) none.remove();
+    }
+    if (added || changed) {
+      var words = [];
+      if (added) words.push(added === 1 ? "1 new update" : added + " new updates");
+      if (changed) words.push(changed === 1 ? "1 update changed" : changed + " updates changed");
+      announcer.textContent = words.join(", ");
+    }
+    if (data.ended) {
+      status.textContent = "This live coverage has ended.";
+      stop();
+    }
+  }
+
+  function stop() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    blog.dataset.ended = "1";
+  }
+
+  function poll() {
+    var headers = { Accept: "application/json" };
+    if (etag) headers["If-None-Match"] = etag;
+    var query = "?since=" + latest + "&edited=" + encodeURIComponent(edited);
+    fetch(url + query, { headers: headers, cache: "no-store", credentials: "omit" })
+      .then(function (response) {
+        if (response.status === 304) return null;
+        if (response.status === 404) { stop(); return null; }
+        if (!response.ok) return null;
+        etag = response.headers.get("ETag");
+        return response.json();
+      })
+      .then(function (data) { if (data) show(data); })
+      .catch(function () { /* offline for a moment: try again next time */ })
+      .then(function () {
+        if (blog.dataset.ended !== "1") timer = setTimeout(poll, seconds * 1000);
+      });
+  }
+
+  timer = setTimeout(poll, seconds * 1000);
+})();

@@ -1,0 +1,108 @@
+"""A reader keeps a live blog open while three updates are posted: they appear."""
+
+import json
+
+import pytest
+
+from articles import liveblog, services
+from articles.models import LiveUpdate
+from tests import factories
+from tests.browser.conftest import has_horizontal_scroll, serious_violations
+
+pytestmark = [
+    pytest.mark.browser,
+    # The live server reads what the test writes, so it must be committed.
+    pytest.mark.django_db(transaction=True),
+]
+PASSWORD = "pass-word-123"
+
+
+def premiere_blog(**kw):
+    return factories.make_live_blog(title="Premiere night, live", **kw)
+
+
+def test_reader_page_shows_three_new_updates_without_a_reload(
+    live_server, page, settings, screenshot
+):
+    settings.LIVE_POLL_SECONDS = 0.5
+    editor = factories.make_editor("live-editor")
+    article = premiere_blog()
+    page.goto(live_server.url + article.get_absolute_url())
+    page.wait_for_selector("#live-blog")
+    assert page.locator("#live-update-list > li").count() == 0
+    # Survives only as long as the document does: a reload would clear it.
+    page.evaluate("window.stillTheSamePage = true")
+
+    doors = liveblog.post_update(article, by=editor, body="<p>Doors open.</p>")
+    liveblog.post_update(
+        article,
+        by=editor,
+        body="<p>The cast arrives.</p>",
+        title="Cast on the carpet",
+        key_event=True,
+    )
+    screening = liveblog.post_update(
+        article, by=editor, body="<p>Screening starts.</p>"
+    )
+
+    items = page.locator("#live-update-list > li")
+    from playwright.sync_api import expect
+
+    expect(items).to_have_count(3)
+    expect(items.first).to_contain_text("Screening starts.")
+    expect(items.last).to_contain_text("Doors open.")
+    expect(page.locator("#key-event-list li")).to_have_count(1)
+    expect(page.locator("#key-event-list")).to_contain_text("Cast on the carpet")
+    expect(page.locator("#live-announcer")).to_contain_text("new update")
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert page.locator("#live-update-list time[datetime]").count() == 3
+
+    # An edit shows in place; a deleted update leaves the open page.
+    liveblog.edit_update(doors, by=editor, body="<p>Doors opened at last.</p>")
+    expect(items.last).to_contain_text("Doors opened at last.")
+    liveblog.delete_update(screening, by=editor)
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("The cast arrives.")
+    liveblog.post_update(article, by=editor, body="<p>Credits roll.</p>")
+    expect(items).to_have_count(3)
+    expect(items.first).to_contain_text("Credits roll.")
+    assert page.evaluate("window.stillTheSamePage") is True
+    services.end_live_coverage(article, by=editor)
+    expect(page.locator("#live-status")).to_have_text("This live coverage has ended.")
+
+    # A reload brings the same three, and the page's JSON-LD lists them.
+    page.reload()
+    scripts = page.locator('script[type="application/ld+json"]').all_inner_texts()
+    posting = next(
+        data
+        for data in map(json.loads, scripts)
+        if data.get("@type") == "LiveBlogPosting"
+    )
+    assert len(posting["liveBlogUpdate"]) == 3
+    problems = serious_violations(page)
+    assert not problems, "axe found\n" + "\n".join(problems)
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert not has_horizontal_scroll(page)
+    screenshot(page, "live-blog-390")
+
+
+def test_writer_posts_from_the_live_updates_screen_at_390px(
+    live_server, page, screenshot
+):
+    writer = factories.make_writer("live-writer", password=PASSWORD)
+    author = factories.make_author(user=writer, display_name="Live Writer")
+    article = premiere_blog(authors=[author])
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "live-writer")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    page.goto(live_server.url + f"/admin/newsroom/articles/{article.pk}/live/")
+    page.fill("#id_body", "The director waves to the crowd.")
+    page.check("#id_key_event")
+    page.get_by_role("button", name="Post update").click()
+    page.wait_for_selector("text=Update posted")
+    assert LiveUpdate.objects.filter(article=article, key_event=True).count() == 1
+    assert not has_horizontal_scroll(page)
+    screenshot(page, "live-updates-admin-390")
