@@ -15,7 +15,7 @@ def grant_live_update_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_pending_correction'),
+        ('articles', '0017_embargo'),
         ('franchise', '0003_claim_status_permission'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
