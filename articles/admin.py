@@ -19,7 +19,17 @@ from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from articles import autosave, checks, embargo, permissions, revisions, services, tags
+from articles import (
+    autosave,
+    checks,
+    embargo,
+    embeds,
+    inline_images,
+    permissions,
+    revisions,
+    services,
+    tags,
+)
 from articles.checks import PublishBlocked, publish_problems
 from articles.forms import ImageForm
 from articles.models import (
@@ -206,6 +216,35 @@ class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
     @admin.display(description="preview")
     def preview(self, image):
         return self._img(image, 320) if image.pk else "—"
+
+    def get_urls(self):
+        library = self.admin_site.admin_view(self.library_view)
+        return [
+            path("library/", library, name="articles_image_library"),
+            *super().get_urls(),
+        ]
+
+    def library_view(self, request):
+        """The pictures the body editor may insert: only those with alt text and
+        a credit (newsroom/static/newsroom/prose-embed.js)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        images = Image.objects.order_by("-created_at").prefetch_related("renditions")
+        return JsonResponse(
+            {
+                "images": [
+                    {
+                        "id": image.pk,
+                        "title": image.title,
+                        "alt": image.alt_text,
+                        "credit": image.credit,
+                    }
+                    for image in images[:500]
+                    if inline_images.insertable(image)
+                ],
+                "add_url": reverse("admin:articles_image_add"),
+            }
+        )
 
 
 class BylineInline(admin.TabularInline):
@@ -838,7 +877,10 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         # The public page's rendering: the stored body, cleaned once more.
         return format_html(
             '<div class="article-rendered-body">{}</div>',
-            mark_safe(clean_html(article.body or "")),  # noqa: S308 -- nh3-cleaned
+            # Embeds as plain links: the admin loads nothing from a third party.
+            mark_safe(  # noqa: S308 -- nh3-cleaned, then built with format_html
+                inline_images.render(embeds.as_links(clean_html(article.body or "")))
+            ),
         )
 
     # The side panel: status, people, feedback, checks and the next moves.

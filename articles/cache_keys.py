@@ -4,6 +4,8 @@ Kept apart from articles/views.py so the page's queries can change without this
 list moving; see franchise/cache.py for what the keys do.
 """
 
+from articles import embeds, inline_images
+
 
 def source_keys(source):
     keys = [f"source:{source.pk}"]
@@ -26,6 +28,9 @@ def article_page_keys(context):
     keys = [f"article:{article.pk}", f"section:{article.section_id}"]
     if article.lead_image_id:
         keys.append(f"image:{article.lead_image_id}")
+    # Pictures, galleries and embeds' thumbnails in the body.
+    keys += [f"image:{pk}" for pk in inline_images.image_ids(article.body)]
+    keys += [f"image:{pk}" for pk in embeds.thumbnail_ids(article.body)]
     keys += [f"author:{byline.author_id}" for byline in article.bylines.all()]
     keys += [f"tag:{tag.pk}" for tag in article.tags.all()]
     # The Sources list: cited, quoted and claims' sources, with their speakers.

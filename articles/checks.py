@@ -6,6 +6,7 @@ caller recognises a failed check by catching it, and the checks run once.
 
 from django.core.exceptions import ValidationError
 
+from articles import inline_images
 from articles.models import Article
 from franchise.models import Claim
 
@@ -21,8 +22,11 @@ class PublishBlocked(ValidationError):
 
 
 def image_problems(article):
-    """The lead image must carry alt text and a credit."""
-    return lead_image_problems(article.lead_image)
+    """The lead image and every picture in the body carry alt text and a credit."""
+    return [
+        *lead_image_problems(article.lead_image),
+        *inline_images.problems(article.body),
+    ]
 
 
 def lead_image_problems(image):

@@ -418,6 +418,9 @@ class Article(models.Model):
                 "Blockquote": True,
                 "Link": {"enableTarget": False},
                 "HorizontalRule": True,
+                "Embed": True,
+                "InlineImage": True,
+                "Gallery": True,
                 "HardBreak": True,
                 "History": True,
             }

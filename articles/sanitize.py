@@ -4,6 +4,7 @@ import re
 
 import nh3
 
+from articles import embeds, inline_images
 from franchise.text import find_unsafe, strip_unsafe
 
 ALLOWED_TAGS = {
@@ -44,15 +45,34 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    # An embed: provider and id only, checked in _attribute (articles/embeds.py).
+    # A library picture or a gallery: ids only (articles/inline_images.py).
+    "figure": {
+        "data-embed",
+        "data-embed-title",
+        "data-embed-image",
+        "data-image",
+        "data-image-caption",
+        "data-gallery",
+    },
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-
 
 
 def _attribute(element, attribute, value):
     # Browsers read "\\" in a URL as "/": "\\\\evil.example" would leave the site.
     if attribute == "href":
         return value.replace("\\", "%5C")
+    if attribute == "data-embed":
+        return value if embeds.parse_ref(value) else None
+    if attribute == "data-embed-title":
+        return embeds.clean_title(value) or None
+    if attribute in {"data-image", "data-embed-image"}:
+        return inline_images.clean_image_id(value)
+    if attribute == "data-image-caption":
+        return inline_images.clean_caption(value) or None
+    if attribute == "data-gallery":
+        return inline_images.clean_gallery(value)
     return value
 
 
@@ -84,6 +104,9 @@ def _unwrap_google_docs(html):
     return html[: match.start()] + rest
 
 
+_TRAILING_EMPTY = re.compile(r"(?:<p>(?:<br>)?</p>\s*)+\Z")
+
+
 def clean_html(html):
     """Sanitise rich text: no scripts, handlers, inline styles or unsafe links."""
     if not html:
@@ -93,5 +116,12 @@ def clean_html(html):
         # Entities such as &#1; decode to control characters; removing them can
         # join "java&#1;script:" into a scheme, so the result is cleaned again.
         cleaned = _cleaner.clean(strip_unsafe(cleaned)).strip()
-    # The editor's empty document is a single empty paragraph.
-    return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+    if "data-" in cleaned:
+        # An embed or a picture keeps no content of its own; dropping it can
+        # leave a stray tag, so the result is cleaned again.
+        reduced = inline_images.canonical(embeds.canonical(cleaned))
+        if reduced != cleaned:
+            cleaned = _cleaner.clean(reduced).strip()
+    # The editor's empty document is a single empty paragraph, and the paragraph
+    # it adds after an embed or a picture may stay empty at the end.
+    return _TRAILING_EMPTY.sub("", cleaned)

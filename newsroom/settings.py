@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from newsroom.api.ratelimit import parse_rate
 from newsroom.env import (
@@ -238,6 +240,30 @@ parse_rate(API_RATE_LIMIT)  # a bad value stops the site at start, not per reque
 # Proxies whose X-Forwarded-For names the client (e.g. 127.0.0.1 behind nginx).
 API_TRUSTED_PROXIES = env_list("API_TRUSTED_PROXIES")
 
+# The body editor's "Embed", "Picture" and "Gallery" buttons
+# (newsroom/static/newsroom/prose-embed.js); what they store is checked by
+# articles/sanitize.py, not by this allow-list.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("newsroom/prose-embed.js")],
+        "extensions": {
+            "Embed": html_tags(
+                tags=["figure"],
+                attributes={
+                    "figure": ["data-embed", "data-embed-title", "data-embed-image"]
+                },
+            ),
+            "InlineImage": html_tags(
+                tags=["figure"],
+                attributes={"figure": ["data-image", "data-image-caption"]},
+            ),
+            "Gallery": html_tags(
+                tags=["figure"], attributes={"figure": ["data-gallery"]}
+            ),
+        },
+    }
+]
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -247,6 +273,16 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # Click-to-load embeds only, after the reader's click (articles/embeds.py,
+    # FRAME_HOSTS; a test keeps the two lists equal).
+    "frame-src": [
+        "https://open.spotify.com",
+        "https://platform.twitter.com",
+        "https://player.vimeo.com",
+        "https://www.instagram.com",
+        "https://www.tiktok.com",
+        "https://www.youtube-nocookie.com",
+    ],
     "form-action": [CSP.SELF],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True

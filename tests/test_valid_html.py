@@ -18,10 +18,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import tags as article_tags
 from articles.models import Article, AuthorProfile, Section
+from articles.sanitize import clean_html
 from franchise.models import Film, Franchise, Person, Song
 from tests import factories
 from tests.paths import TESTDATA
@@ -59,12 +61,31 @@ def make_hostile_world():
     article = factories.make_article(
         title=strings[-5][:300],
         dek=joined,
-        body="".join(f"<p>{s}</p>" for s in strings[:200]),
+        body="".join(f"<p>{s}</p>" for s in strings[:200])
+        # An embed's placeholder, its title hostile (clean_html escapes it).
+        + clean_html(
+            '<figure data-embed="youtube:dQw4w9WgXcQ" '
+            f'data-embed-title="{escape(strings[-10])}"></figure>'
+            '<figure data-embed="spotify:track/4uLU6hMCjMI75M1A2tKUQC"></figure>'
+        ),
         section=section,
         authors=[author],
         lead_image=factories.make_image(alt_text=strings[-6], credit=strings[-7]),
         lead_image_caption=strings[-8][:500],
     )
+    # A picture and a gallery in the body, with hostile alt text and credits.
+    pictures = [
+        factories.make_image(
+            alt_text=strings[-11 - i][:300], credit=strings[-20 - i][:200]
+        )
+        for i in range(3)
+    ]
+    article.body += clean_html(
+        f'<figure data-image="{pictures[0].pk}" '
+        f'data-image-caption="{escape(strings[-12])}"></figure>'
+        f'<figure data-gallery="{pictures[1].pk} {pictures[2].pk}"></figure>'
+    )
+    article.save()
     names = [s[:100] for s in strings[-40:] if "," not in s]
     article.tags.set(article_tags.tags_for_names(names[:20] + ["\\", "!!!", "東京"]))
     article.films.add(film)

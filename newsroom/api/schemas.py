@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.urls import reverse
 from ninja import Schema
 
+from articles import embeds, inline_images
 from articles.models import Article
 from franchise.models import Claim
 
@@ -456,7 +457,11 @@ class ArticleDetailOut(ArticleOut):
 
     @staticmethod
     def resolve_body_html(obj):
-        return "" if obj.status == Article.Status.RETRACTED else obj.body
+        if obj.status == Article.Status.RETRACTED:
+            return ""
+        # An embed is a plain link here: the API's readers choose what to load;
+        # a library picture is its <picture> with alt text, caption and credit.
+        return inline_images.render(embeds.as_links(obj.body))
 
 
 class CorrectionOut(CorrectionRef):

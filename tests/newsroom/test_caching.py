@@ -899,3 +899,46 @@ def test_unreachable_cdn_is_logged_and_never_raised(settings, caplog):
     dependency_cache.purge_cdn(["article:1"])
 
     assert "CDN purge of article:1 failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_cached_article_page_keeps_its_embed_placeholder_and_frame_policy(
+    client, django_assert_num_queries
+):
+    article = factories.make_article(
+        body='<p>Watch.</p><figure data-embed="youtube:dQw4w9WgXcQ"></figure>'
+    )
+    first = client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+
+    assert second.content == first.content
+    assert b"Play video on YouTube</button>" in second.content
+    assert "frame-src https://open.spotify.com" in second["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_credit_change_of_a_picture_in_the_body_is_visible_on_next_request(client):
+    image = factories.make_image(credit="Old Agency")
+    article = factories.make_article(body=f'<figure data-image="{image.pk}"></figure>')
+    assert b"Photo: Old Agency" in client.get(article.get_absolute_url()).content
+
+    image.credit = "New Agency"
+    image.save()
+
+    assert b"Photo: New Agency" in client.get(article.get_absolute_url()).content
+
+
+@pytest.mark.django_db
+def test_credit_change_of_an_embeds_thumbnail_is_visible_on_next_request(client):
+    still = factories.make_image(credit="Old Agency")
+    article = factories.make_article(
+        body=f'<figure data-embed="vimeo:76979871" data-embed-image="{still.pk}">'
+        "</figure>"
+    )
+    assert b"Picture: Old Agency" in client.get(article.get_absolute_url()).content
+
+    still.credit = "New Agency"
+    still.save()
+
+    assert b"Picture: New Agency" in client.get(article.get_absolute_url()).content
