@@ -252,7 +252,7 @@ def _sub(html, render, thumbnails=None):
 
 
 def _thumbnail(image):
-    if image is None or not inline_images.insertable(image):
+    if image is None or not inline_images.shown(image):
         return ""
     return format_html(
         '<div class="embed-thumb">{}</div>',

@@ -102,6 +102,11 @@ def insertable(image):
     return bool(image.alt_text.strip() and image.credit.strip())
 
 
+def shown(image):
+    """Whether readers see it in a body: insertable, and no embargo holds it back."""
+    return insertable(image) and image.is_public
+
+
 def images_by_id(ids):
     from articles.models import Image
 
@@ -139,7 +144,7 @@ def render(html, images=None):
     out, last = [], 0
     for match, ids, caption in found:
         out.append(html[last : match.start()])
-        usable = [images[i] for i in ids if i in images and insertable(images[i])]
+        usable = [images[i] for i in ids if i in images and shown(images[i])]
         if "data-gallery" in match["attrs"] and usable:
             items = format_html_join(
                 "",

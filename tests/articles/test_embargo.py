@@ -579,3 +579,42 @@ def test_desk_and_calendar_show_the_embargo(client, editor, writer):
     cell = calendar.split(f'id="day-{day.isoformat()}"')[1].split("</td>")[0]
     assert "Embargoed scoop" in cell and "Live but embargoed" in cell
     assert f"Embargoed until {embargo.format_embargo(until)}" in cell
+
+
+@pytest.mark.parametrize(
+    "place", ["inline picture", "gallery", "embed thumbnail", "live update"]
+)
+def test_a_picture_in_the_body_or_a_live_update_waits_for_its_embargo(
+    client, editor, place
+):
+    """Not only the lead picture: a body's pictures, an embed's local thumbnail and
+    a live update's picture stay out (caption and credit too) until released."""
+    from articles import liveblog
+
+    until = timezone.now() + dt.timedelta(hours=2)
+    image = f.make_image(credit="Held Studio Pictures", embargo_until=until)
+    make_renditions(image)
+    body = {
+        "inline picture": f'<figure data-image="{image.pk}"></figure>',
+        "gallery": f'<figure data-gallery="{image.pk}"></figure>',
+        "embed thumbnail": (
+            f'<figure data-embed="youtube:dQw4w9WgXcQ" data-embed-image="{image.pk}">'
+            "</figure>"
+        ),
+        "live update": "<p>Live from the premiere.</p>",
+    }[place]
+    kind = Article.Kind.LIVE if place == "live update" else Article.Kind.NEWS
+    article = f.make_article(body=f"<p>Intro.</p>{body}", kind=kind)
+    if place == "live update":
+        liveblog.post_update(article, by=editor, body="<p>Arrivals.</p>", image=image)
+    url = article.get_absolute_url()
+
+    def shown():
+        html = client.get(url).content.decode()
+        return image.token in html or "Held Studio Pictures" in html
+
+    assert client.get(url).status_code == 200
+    assert not shown()
+    with time_travel(dt.timedelta(hours=3)):
+        call_command("publish_scheduled", stdout=io.StringIO())
+        assert shown()
