@@ -1,6 +1,7 @@
 """The article body as readers see it: {% load embeds %}{{ article.body|embeds }}."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import embeds as embed_html
@@ -17,3 +18,19 @@ def embeds(body):
     # built with format_html from a provider and an id that passed parse_ref.
     html = inline_images.render(embed_html.placeholders(body or ""))
     return mark_safe(html)  # noqa: S308
+
+
+@register.filter
+def embed_link(url):
+    """A live update's embed address: the click-to-load placeholder for a supported
+    provider's URL, else a plain link to it."""
+    ref = embed_html.ref_from_url(url)
+    found = embed_html.parse_ref(ref) if ref else None
+    if found:
+        provider, ident = found
+        return embed_html.placeholder(provider, ident)
+    return format_html(
+        '<p class="live-update-embed"><a href="{}" rel="nofollow noopener">'
+        "See the post this update refers to</a></p>",
+        url,
+    )

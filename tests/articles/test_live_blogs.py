@@ -418,3 +418,30 @@ def test_a_picture_in_an_update_shows_with_its_credit(client, editor):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Photo: Jane Doe / PulseBeat" in html
     assert f'alt="{image.alt_text}"' in html
+
+
+def test_an_update_embeds_a_supported_post_click_to_load_and_links_anything_else(
+    client, editor
+):
+    blog = factories.make_live_blog(title="Premiere night")
+    liveblog.post_update(
+        blog,
+        by=editor,
+        body="<p>The trailer dropped.</p>",
+        embed_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+    liveblog.post_update(
+        blog,
+        by=editor,
+        body="<p>The studio's note.</p>",
+        embed_url="https://studio.example/press",
+    )
+    html = client.get(blog.get_absolute_url()).content.decode()
+    assert (
+        'data-embed-frame="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ' in html
+    )
+    assert "<iframe" not in html
+    # Nothing of the provider's is loaded by the page itself: no src points there.
+    assert not re.search(r'src="https://[^"]*youtube', html)
+    assert "newsroom/embeds" in html  # the script that loads it on a click
+    assert '<a href="https://studio.example/press" rel="nofollow noopener">' in html

@@ -21,12 +21,29 @@
     frame.focus();
   }
 
-  document.querySelectorAll("figure.embed[data-embed-frame]").forEach(function (figure) {
-    var button = figure.querySelector(".embed-load");
+  // Show the buttons of the placeholders under root (the page, or updates a
+  // live blog adds later: newsroom/static/newsroom/liveblog.js).
+  function reveal(root) {
+    root.querySelectorAll("figure.embed[data-embed-frame] .embed-load").forEach(
+      function (button) {
+        button.hidden = false;
+      }
+    );
+  }
+
+  // One listener for every placeholder, present now or added later.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".embed-load");
     if (!button) return;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      load(figure, button);
-    });
+    var figure = button.closest("figure.embed[data-embed-frame]");
+    if (figure) load(figure, button);
   });
+  reveal(document);
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) {
+        if (node.querySelectorAll) reveal(node);
+      });
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 })();
