@@ -106,3 +106,43 @@ def test_writer_posts_from_the_live_updates_screen_at_390px(
     assert LiveUpdate.objects.filter(article=article, key_event=True).count() == 1
     assert not has_horizontal_scroll(page)
     screenshot(page, "live-updates-admin-390")
+
+
+def test_an_embed_in_a_new_update_loads_only_when_the_reader_clicks(
+    live_server, page, settings
+):
+    """An update that arrives by polling carries its placeholder, and its button works."""
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import expect
+
+    settings.LIVE_POLL_SECONDS = 0.5
+    settings_host = "www.youtube-nocookie.com"
+    editor = factories.make_editor("live-embed-editor")
+    article = premiere_blog()
+    hosts = []
+    page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
+    page.route(
+        f"https://{settings_host}/**",
+        lambda route: route.fulfill(
+            content_type="text/html", body="<p>The trailer would play here.</p>"
+        ),
+    )
+    page.goto(live_server.url + article.get_absolute_url())
+    page.wait_for_selector("#live-blog")
+    liveblog.post_update(
+        article,
+        by=editor,
+        body="<p>The trailer is out.</p>",
+        embed_url="https://youtu.be/dQw4w9WgXcQ",
+    )
+    button = page.get_by_role("button", name="Play video on YouTube")
+    expect(button).to_be_visible()
+    assert set(hosts) == {urlsplit(live_server.url).netloc}, hosts
+    button.click()
+    expect(
+        page.frame_locator("iframe.embed-frame").get_by_text(
+            "The trailer would play here."
+        )
+    ).to_be_visible()
+    assert settings_host in hosts
