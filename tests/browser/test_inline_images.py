@@ -143,6 +143,7 @@ def test_writer_uploads_a_picture_from_the_editor_and_readers_see_it(
     dialog.get_by_role("button", name="Upload and insert").click()
     expect(dialog.get_by_role("alert")).to_be_visible()
     expect(dialog.get_by_role("alert")).not_to_be_empty()
+    screenshot(page, "upload-dialog-error")
     assert not Image.objects.filter(title="On set").exists()
     expect(page.locator(f"{BODY_EDITOR} .prose-picture")).to_have_count(0)
 
