@@ -135,6 +135,13 @@ def test_writer_uploads_a_picture_from_the_editor_and_readers_see_it(
     dialog = page.locator("dialog.prose-upload-dialog")
     expect(dialog).to_be_visible()
 
+    # Nothing filled in: the browser refuses before anything is sent.
+    dialog.get_by_role("button", name="Upload and insert").click()
+    for label in ["Picture file", "Title", "Alt text", "Credit"]:
+        assert dialog.get_by_label(label).evaluate("e => e.validity.valueMissing")
+    expect(dialog.get_by_role("alert")).to_be_hidden()
+    assert Image.objects.count() == 1
+
     # A file that is not a picture: the server's message, nothing inserted.
     dialog.get_by_label("Picture file").set_input_files(not_a_picture)
     dialog.get_by_label("Title").fill("On set")
