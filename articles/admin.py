@@ -219,8 +219,10 @@ class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
 
     def get_urls(self):
         library = self.admin_site.admin_view(self.library_view)
+        upload = self.admin_site.admin_view(self.upload_view)
         return [
             path("library/", library, name="articles_image_library"),
+            path("library/upload/", upload, name="articles_image_upload"),
             *super().get_urls(),
         ]
 
@@ -243,7 +245,51 @@ class ImageAdmin(CleanTextAdminMixin, ShownRowAdmin, admin.ModelAdmin):
                     if inline_images.insertable(image)
                 ],
                 "add_url": reverse("admin:articles_image_add"),
+                "upload_url": reverse("admin:articles_image_upload"),
+                "can_upload": self.has_add_permission(request),
             }
+        )
+
+    def upload_view(self, request):
+        """A picture uploaded from the body editor's Picture dialog: made as the
+        add form makes it (same form, checks, renditions, audit entry), answered
+        in JSON so the dialog can insert it or show what is wrong."""
+        if request.method != "POST":
+            return JsonResponse({"error": "Send the picture with POST."}, status=405)
+        if not self.has_add_permission(request):
+            return JsonResponse(
+                {"error": "You are not allowed to add pictures."}, status=403
+            )
+        data = request.POST.copy()
+        # The add form's defaults for what the dialog does not ask: the centre
+        # as focal point, and no embargo.
+        data.setdefault("focal_x", "0.5")
+        data.setdefault("focal_y", "0.5")
+        data["embargo_until"] = ""
+        form = self.get_form(request, None, change=False)(data, request.FILES)
+        if not form.is_valid():
+            errors = {
+                field: [error["message"] for error in field_errors]
+                for field, field_errors in form.errors.get_json_data().items()
+            }
+            first = next(iter(errors.values()))[0]
+            return JsonResponse({"error": first, "errors": errors}, status=400)
+        image = form.save(commit=False)
+        self.save_model(request, image, form, change=False)
+        self.save_related(request, form, formsets=[], change=False)
+        self.log_addition(
+            request, image, self.construct_change_message(request, form, None, True)
+        )
+        return JsonResponse(
+            {
+                "image": {
+                    "id": image.pk,
+                    "title": image.title,
+                    "alt": image.alt_text,
+                    "credit": image.credit,
+                }
+            },
+            status=201,
         )
 
 
@@ -814,9 +860,9 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 .values_list("section", flat=True)
                 .first()
             )
-            initial["section"] = last or Section.objects.values_list(
-                "pk", flat=True
-            ).first()
+            initial["section"] = (
+                last or Section.objects.values_list("pk", flat=True).first()
+            )
         return initial
 
     def get_urls(self):
@@ -842,8 +888,7 @@ class ArticleAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             {
                 "image": checks.lead_image_problems(image),
                 "claims": checks.claim_problems(claims),
-                "needs_label": bool(claims)
-                and checks.needs_unconfirmed_label(claims),
+                "needs_label": bool(claims) and checks.needs_unconfirmed_label(claims),
             }
         )
 

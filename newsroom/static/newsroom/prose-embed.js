@@ -282,7 +282,9 @@ async function choosePictures(editor, count) {
     window.alert("The image library could not be loaded. Try again.")
     return null
   }
+  const canUpload = count === 1 && data.can_upload
   if (!data.images.length) {
+    if (canUpload) return { upload: true }
     window.alert(
       "No picture in the library has alt text and a credit yet. Add one under Images first.",
     )
@@ -298,17 +300,32 @@ async function choosePictures(editor, count) {
       default: count === 1 ? labels[0] : i <= 2 ? labels[i - 1] || NONE : NONE,
       description:
         i === 1
-          ? "Only pictures with alt text and a credit are listed. To upload one, add it under Images (in a new tab) and press the button again."
+          ? canUpload
+            ? "Only pictures with alt text and a credit are listed. Not there? Upload a new picture with the button below."
+            : "Only pictures with alt text and a credit are listed. To upload one, add it under Images (in a new tab) and press the button again."
           : "",
     }
   }
   if (count === 1) {
     fields.caption = { type: "string", title: "Caption (the library's caption if empty)" }
   }
+  let upload = false
   const values = await updateAttrsDialog(fields, {
     title: count === 1 ? "Insert a picture" : "Insert a gallery",
     submitText: count === 1 ? "Insert picture" : "Insert gallery",
+    actions: canUpload
+      ? [
+          {
+            text: "Upload a new picture…",
+            handler: (_values, form) => {
+              upload = true
+              form.closest("dialog").close()
+            },
+          },
+        ]
+      : [],
   })(editor, {})
+  if (upload) return { upload: true }
   if (!values) return null
   const ids = []
   for (let i = 1; i <= count; i++) {
@@ -316,6 +333,120 @@ async function choosePictures(editor, count) {
     if (image && !ids.includes(String(image.id))) ids.push(String(image.id))
   }
   return { ids, caption: (values.caption || "").trim() }
+}
+
+// Uploading a picture from the editor (ImageAdmin.upload_view): the same checks
+// as the Images add form; alt text and credit are required here as there.
+const UPLOAD_URL = "/admin/articles/image/library/upload/"
+const UPLOAD_FIELDS = [
+  ["file", "Picture file (JPEG, PNG, WebP or GIF)", "file", true],
+  ["title", "Title (for the library only; readers do not see it)", "text", true],
+  ["alt_text", "Alt text: what the picture shows, for readers who cannot see it", "text", true],
+  ["credit", "Credit: photographer and agency, e.g. Jane Doe / Netflix", "text", true],
+  ["caption", "Caption (optional)", "text", false],
+]
+let uploads = 0
+
+function csrfToken() {
+  const input = document.querySelector("input[name=csrfmiddlewaretoken]")
+  if (input) return input.value
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)
+  return match ? decodeURIComponent(match[1]) : ""
+}
+
+function element(tag, props = {}, children = []) {
+  const node = Object.assign(document.createElement(tag), props)
+  node.append(...children)
+  return node
+}
+
+async function sendUpload(form) {
+  let response
+  try {
+    response = await fetch(UPLOAD_URL, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+    })
+  } catch {
+    return { error: "The picture could not be sent: no connection. Try again." }
+  }
+  const data = await response.json().catch(() => null)
+  if (response.ok && data?.image) return data
+  if (data?.error) return data
+  return {
+    error: `The upload failed (${response.status}). Your session may have ended: save your work in another tab, log in again and retry.`,
+  }
+}
+
+// The upload dialog; resolves with the new picture, or null when cancelled.
+function uploadPicture(editor) {
+  return new Promise((resolve) => {
+    const prefix = `prose-upload-${++uploads}-`
+    const inputs = {}
+    const rows = UPLOAD_FIELDS.map(([name, title, type, required]) => {
+      const input = element("input", { id: prefix + name, name, type, required })
+      if (type === "file") input.accept = "image/jpeg,image/png,image/webp,image/gif"
+      else input.size = 50
+      inputs[name] = input
+      return element("div", { className: "prose-editor-dialog-field" }, [
+        element("label", { htmlFor: input.id, textContent: title }),
+        input,
+      ])
+    })
+    const problem = element("p", { className: "prose-upload-problem errornote", hidden: true })
+    problem.setAttribute("role", "alert")
+    const submit = element("button", { type: "submit", textContent: "Upload and insert" })
+    const cancel = element("button", {
+      type: "button",
+      className: "cancel",
+      textContent: "Cancel",
+    })
+    const form = element("form", { method: "post" }, [
+      element("h3", {
+        className: "prose-editor-dialog-title",
+        textContent: "Upload a new picture",
+      }),
+      ...rows,
+      problem,
+      element("div", { className: "prose-editor-dialog-buttons" }, [submit, cancel]),
+    ])
+    const dialog = element("dialog", { className: "prose-editor-dialog prose-upload-dialog" }, [
+      form,
+    ])
+    const wrapper = element("div", {}, [dialog])
+    cancel.addEventListener("click", () => dialog.close())
+    dialog.addEventListener("close", () => {
+      wrapper.remove()
+      resolve(null)
+    })
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault()
+      for (const name of ["title", "alt_text", "credit"]) {
+        const input = inputs[name]
+        input.value = input.value.trim()
+      }
+      if (!form.reportValidity()) return
+      problem.hidden = true
+      submit.disabled = true
+      submit.textContent = "Uploading…"
+      const data = await sendUpload(form)
+      submit.disabled = false
+      submit.textContent = "Upload and insert"
+      if (data.image) {
+        library.set(String(data.image.id), data.image)
+        resolve(data.image)
+        dialog.close()
+        return
+      }
+      problem.textContent = data.error
+      problem.hidden = false
+    })
+    editor.view.dom.parentElement.append(wrapper)
+    dialog.showModal()
+    inputs.file.focus()
+  })
 }
 
 function setLabel(dom, text) {
@@ -391,7 +522,11 @@ export const InlineImage = Node.create({
       name: "inlineImage",
       groups: "nodes",
       command: async (editor) => {
-        const chosen = await choosePictures(editor, 1)
+        let chosen = await choosePictures(editor, 1)
+        if (chosen?.upload) {
+          const image = await uploadPicture(editor)
+          chosen = image ? { ids: [String(image.id)], caption: "" } : null
+        }
         if (!chosen?.ids.length) return
         editor
           .chain()
