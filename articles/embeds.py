@@ -194,20 +194,15 @@ EMBED_FIGURE = re.compile(
     r"<figure\s(?P<attrs>[^>]*\bdata-embed=\"[^\"]*\"[^>]*)>(?P<inner>.*?)</figure>",
     re.S,
 )
-_ATTR = re.compile(r"(?P<name>[a-z-]+)=\"(?P<value>[^\"]*)\"")
-
-
-def _attrs(match):
-    return {m["name"]: m["value"] for m in _ATTR.finditer(match["attrs"])}
 
 
 def canonical(html):
     """Every embed figure reduced to its own attributes and no content."""
 
     def replace(match):
-        attrs = _attrs(match)
+        attrs = inline_images.figure_attrs(match)
         ref = attrs.get("data-embed", "")
-        if not parse_ref(_unescape(ref)):
+        if not parse_ref(inline_images.unescape_attr(ref)):
             return ""
         extra = "".join(
             f' {name}="{attrs[name]}"'
@@ -219,20 +214,11 @@ def canonical(html):
     return EMBED_FIGURE.sub(replace, html)
 
 
-def _unescape(value):
-    return (
-        value.replace("&quot;", '"')
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-    )
-
-
 def _found(html):
     for match in EMBED_FIGURE.finditer(html):
-        attrs = _attrs(match)
-        found = parse_ref(_unescape(attrs.get("data-embed", "")))
-        title = _unescape(attrs.get("data-embed-title", ""))
+        attrs = inline_images.figure_attrs(match)
+        found = parse_ref(inline_images.unescape_attr(attrs.get("data-embed", "")))
+        title = inline_images.unescape_attr(attrs.get("data-embed-title", ""))
         thumbnail = inline_images.clean_image_id(attrs.get("data-embed-image"))
         yield match, found, title, int(thumbnail) if thumbnail else None
 

@@ -46,7 +46,9 @@ def clean_caption(value):
     return " ".join((value or "").split())[:CAPTION_MAX]
 
 
-def _attrs(match):
+def figure_attrs(match):
+    """A matched figure's attributes, still escaped as the sanitiser wrote them
+    (articles/embeds.py reads its figures the same way)."""
     return {m["name"]: m["value"] for m in _ATTR.finditer(match["attrs"])}
 
 
@@ -54,7 +56,7 @@ def canonical(html):
     """Every image or gallery figure reduced to its attributes and no content."""
 
     def replace(match):
-        attrs = _attrs(match)
+        attrs = figure_attrs(match)
         if "data-gallery" in attrs:
             return f'<figure data-gallery="{attrs["data-gallery"]}"></figure>'
         if "data-image" in attrs:
@@ -66,7 +68,8 @@ def canonical(html):
     return IMAGE_FIGURE.sub(replace, html)
 
 
-def _unescape(value):
+def unescape_attr(value):
+    """An attribute value as written before the sanitiser escaped it."""
     return (
         value.replace("&quot;", '"')
         .replace("&lt;", "<")
@@ -81,11 +84,11 @@ def references(html):
         return []
     found = []
     for match in IMAGE_FIGURE.finditer(html):
-        attrs = _attrs(match)
+        attrs = figure_attrs(match)
         if gallery := clean_gallery(attrs.get("data-gallery")):
             found.append((match, [int(i) for i in gallery.split()], ""))
         elif image := clean_image_id(attrs.get("data-image")):
-            caption = _unescape(attrs.get("data-image-caption", ""))
+            caption = unescape_attr(attrs.get("data-image-caption", ""))
             found.append((match, [int(image)], caption))
     return found
 
