@@ -104,7 +104,21 @@ def _unwrap_google_docs(html):
     return html[: match.start()] + rest
 
 
-_TRAILING_EMPTY = re.compile(r"(?:<p>(?:<br>)?</p>\s*)+\Z")
+_EMPTY_PARAGRAPHS = ("<p></p>", "<p><br></p>")
+
+
+def _drop_trailing_empty_paragraphs(html):
+    """``html`` without the empty paragraphs (and spaces) it ends with.
+
+    Read from the end: a regular expression anchored at the end still tries
+    every position of a long body.
+    """
+    while True:
+        stripped = html.rstrip()
+        empty = next((p for p in _EMPTY_PARAGRAPHS if stripped.endswith(p)), None)
+        if empty is None:
+            return html
+        html = stripped[: -len(empty)]
 
 
 def clean_html(html):
@@ -124,4 +138,4 @@ def clean_html(html):
             cleaned = _cleaner.clean(reduced).strip()
     # The editor's empty document is a single empty paragraph, and the paragraph
     # it adds after an embed or a picture may stay empty at the end.
-    return _TRAILING_EMPTY.sub("", cleaned)
+    return _drop_trailing_empty_paragraphs(cleaned)
