@@ -814,6 +814,22 @@ def test_unknown_parameters_on_an_undeclared_route_are_not_stored(client):
     assert caching.route_of(request) is None
 
 
+def test_a_path_is_resolved_once_whatever_its_query_string(rf, monkeypatch):
+    calls = []
+    real = caching.resolve
+    monkeypatch.setattr(
+        caching, "resolve", lambda *args: calls.append(args) or real(*args)
+    )
+    caching.resolved_route.cache_clear()
+
+    home = [caching.route_of(rf.get("/" + query)) for query in ("", "?utm_source=x")]
+    search = caching.route_of(rf.get("/search/?q=sequel"))
+
+    assert home == [caching.ROUTES["articles:home"]] * 2
+    assert search == caching.ROUTES["search"]
+    assert [path for path, _urlconf in calls] == ["/", "/search/"]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/sitemap.xml", "/feeds/rss/", "article"])
 def test_head_answers_like_get(client, path):

@@ -1,4 +1,4 @@
-"""The gunicorn master compiles the public templates once, before forking workers."""
+"""The gunicorn master warms up before forking; what makes a cache hit cheap."""
 
 import gc
 import logging
@@ -55,3 +55,11 @@ def test_gunicorn_master_warms_and_freezes_the_heap_before_forking(caplog):
         gc.unfreeze()
     # A busy worker is not recycled every few seconds (each restart starts cold).
     assert config["max_requests"] >= 50_000
+
+
+def test_redis_replies_are_parsed_in_c():
+    # A page cache hit reads the page and its dependency versions in one MGET;
+    # redis-py parses the reply with hiredis when it is installed.
+    from redis.utils import HIREDIS_AVAILABLE
+
+    assert HIREDIS_AVAILABLE
