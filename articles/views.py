@@ -33,6 +33,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from articles.cache_keys import article_page_keys
+from articles.cards import attach_cards
 from articles.models import (
     Article,
     AuthorProfile,
@@ -41,6 +42,7 @@ from articles.models import (
     Quote,
     Section,
 )
+from franchise import cache as dependency_cache
 from franchise.cache import RenderCacheMixin
 from franchise.models import Claim, Franchise, Source
 
@@ -96,8 +98,12 @@ class ArticleListView(ListView):
     """
 
     context_object_name = "articles"
+    # The cards' heading level: under the page's h1, or under a section's h2.
+    card_level = 2
 
     def get(self, request, *args, **kwargs):
+        # Rows read from here on are known current only up to this version.
+        self.since = dependency_cache.now_version()
         self.before = None
         if "before" in request.GET:
             try:
@@ -118,8 +124,10 @@ class ArticleListView(ListView):
         rows = list(queryset[: PAGE_SIZE + 1])
         articles = rows[:PAGE_SIZE]
         older = cursor_of(articles[-1]) if len(rows) > PAGE_SIZE else ""
+        attach_cards(self.request, articles, self.card_level, self.since)
         return super().get_context_data(
             object_list=articles,
+            card_level=self.card_level,
             older_cursor=older,
             is_older_page=self.before is not None,
             **kwargs,
@@ -128,6 +136,7 @@ class ArticleListView(ListView):
 
 class HomeView(ArticleListView):
     template_name = "articles/home.html"
+    card_level = 3
 
     def get_queryset(self):
         self.top_stories = []
@@ -138,6 +147,7 @@ class HomeView(ArticleListView):
                 .for_cards()
                 .newest_first()[:TOP_STORIES]
             )
+            attach_cards(self.request, self.top_stories, self.card_level, self.since)
         # The top stories already lead the page; the latest list skips them.
         return (
             super()
@@ -181,6 +191,7 @@ class TagView(ArticleListView):
 
 class AuthorView(ArticleListView):
     template_name = "articles/author.html"
+    card_level = 3
 
     def get_queryset(self):
         self.author = get_object_or_404(

@@ -95,21 +95,39 @@ def versions(keys, *, since=None):
 
 def get(key):
     """The stored value, or None if it is missing or any dependency moved on."""
-    guess = _known_dependencies.get(key, ())
-    found = cache.get_many([key, *(version_key(k) for k in guess)])
-    entry = found.get(key)
-    if entry is None:
-        return None
-    value, stored_versions = entry
-    missing = [k for k in stored_versions if version_key(k) not in found]
+    return get_many([key]).get(key)
+
+
+def get_many(keys):
+    """``{key: value}`` of the entries still current among ``keys``.
+
+    One round trip reads the entries and the versions of the keys each depended
+    on last time; only an entry seen for the first time costs a second one.
+    """
+    keys = list(dict.fromkeys(keys))
+    wanted = list(keys)
+    for key in keys:
+        wanted += [version_key(k) for k in _known_dependencies.get(key, ())]
+    found = cache.get_many(list(dict.fromkeys(wanted)))
+    entries = {key: found[key] for key in keys if found.get(key) is not None}
+    missing = {
+        version_key(dep)
+        for _value, stored_versions in entries.values()
+        for dep in stored_versions
+        if version_key(dep) not in found
+    }
     if missing:
-        found |= cache.get_many([version_key(k) for k in missing])
-    _remember(key, tuple(stored_versions))
-    for dep, version in stored_versions.items():
-        if found.get(version_key(dep)) != version:
-            return None
-    _note_versions(stored_versions)
-    return value
+        found |= cache.get_many(list(missing))
+    current = {}
+    for key, (value, stored_versions) in entries.items():
+        _remember(key, tuple(stored_versions))
+        if all(
+            found.get(version_key(dep)) == version
+            for dep, version in stored_versions.items()
+        ):
+            _note_versions(stored_versions)
+            current[key] = value
+    return current
 
 
 def set(key, value, keys, timeout, *, since=None, capped=True):  # noqa: A001

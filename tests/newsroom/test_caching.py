@@ -380,6 +380,15 @@ def test_entry_is_served_until_one_of_its_keys_moves():
 
 
 @pytest.mark.django_db
+def test_get_many_returns_only_the_entries_still_current():
+    dependency_cache.set("a", "value a", ["article:1"], 60)
+    dependency_cache.set("b", "value b", ["article:2"], 60)
+    dependency_cache.invalidate("article:2")
+
+    assert dependency_cache.get_many(["a", "b", "never stored"]) == {"a": "value a"}
+
+
+@pytest.mark.django_db
 def test_versions_never_go_backwards(monkeypatch):
     dependency_cache.invalidate("article:1")
     first = dependency_cache.versions(["article:1"])["article:1"]
