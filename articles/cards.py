@@ -5,16 +5,19 @@ section, its lead image and its bylines, so its stored HTML depends on exactly
 ``article:<pk>``, ``section:<pk>``, ``image:<pk>`` and ``author:<pk>`` (see
 franchise/cache.py). A publication moves ``list:articles``, so the home page and
 every section, tag and author page are built again, but their cards are read back
-in one round trip: only a card whose own rows changed is rendered again.
+in one round trip: only a card whose own rows changed is rendered again, and only
+its bylines and renditions are read.
 
 Like the article page's render cache, only anonymous readers' lists use it,
 and ``RENDER_CACHE_SECONDS = 0`` turns it off.
 """
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
+from articles.models import card_prefetches
 from franchise import cache as dependency_cache
 
 CARD_TEMPLATE = "includes/article_card.html"
@@ -34,27 +37,32 @@ def card_keys(article):
     return keys
 
 
-def attach_cards(request, articles, level, since):
-    """Give each article (from ``for_cards()``) its rendered card, as ``card_html``.
+def list_cards(request, queryset, level, since):
+    """The articles of a ``for_cards()`` queryset, each with its card as ``card_html``.
 
-    Stored cards are read in one round trip; the others are rendered here and
-    stored, unless a row they show moved after ``since`` (the time, taken before
-    the cards' rows were read, from which the stored HTML is known current).
-    Nothing happens for signed-in users or with the render cache off: the list
-    template then includes the card template itself.
+    Stored cards are read in one round trip; the others get their bylines and
+    renditions (the same queries ``for_cards()`` runs) and are rendered and
+    stored, unless a row they show moved after ``since`` (taken before the rows
+    were read). For signed-in users or with the render cache off this is just
+    the queryset's articles, and the list template includes the card template.
     """
     seconds = getattr(settings, "RENDER_CACHE_SECONDS", 0)
     if seconds <= 0 or not dependency_cache.is_anonymous_public_request(request):
-        return articles
-    by_key = {card_key(article, level): article for article in articles}
-    stored = dependency_cache.get_many(by_key)
-    template = None
-    for key, article in by_key.items():
-        html = stored.get(key)
-        if html is None:
-            template = template or get_template(CARD_TEMPLATE)
-            html = template.render({"article": article, "level": level})
-            dependency_cache.set(key, html, card_keys(article), seconds, since=since)
+        return list(queryset)
+    articles = list(queryset.prefetch_related(None))
+    keys = {article.pk: card_key(article, level) for article in articles}
+    stored = dependency_cache.get_many(keys.values())
+    missing = [article for article in articles if keys[article.pk] not in stored]
+    if missing:
+        prefetch_related_objects(missing, *card_prefetches())
+        template = get_template(CARD_TEMPLATE)
+    for article in missing:
+        html = template.render({"article": article, "level": level})
+        dependency_cache.set(
+            keys[article.pk], html, card_keys(article), seconds, since=since
+        )
+        stored[keys[article.pk]] = html
+    for article in articles:
         # Rendered by the card template, which escapes every field it prints.
-        article.card_html = mark_safe(html)  # noqa: S308
+        article.card_html = mark_safe(stored[keys[article.pk]])  # noqa: S308
     return articles

@@ -313,10 +313,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("section", "lead_image")
             .only(*CARD_FIELDS)
-            .prefetch_related(
-                Prefetch("bylines", Byline.objects.select_related("author")),
-                "lead_image__renditions",
-            )
+            .prefetch_related(*card_prefetches())
         )
 
     def for_page(self):
@@ -331,6 +328,18 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
             "corrections",
         )
+
+
+def card_prefetches():
+    """The rows a card shows beside its own: bylines with authors, renditions.
+
+    Apart from ``for_cards()`` for articles/cards.py, which reads them only for
+    the cards it has to render.
+    """
+    return (
+        Prefetch("bylines", Byline.objects.select_related("author")),
+        "lead_image__renditions",
+    )
 
 
 # The columns an article card reads (section and lead image come whole).

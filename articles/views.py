@@ -33,7 +33,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from articles.cache_keys import article_page_keys
-from articles.cards import attach_cards
+from articles.cards import list_cards
 from articles.models import (
     Article,
     AuthorProfile,
@@ -121,10 +121,11 @@ class ArticleListView(ListView):
         if self.before:
             queryset = queryset.older_than(*self.before)
         # One row more than a page tells whether an older page exists.
-        rows = list(queryset[: PAGE_SIZE + 1])
+        rows = list_cards(
+            self.request, queryset[: PAGE_SIZE + 1], self.card_level, self.since
+        )
         articles = rows[:PAGE_SIZE]
         older = cursor_of(articles[-1]) if len(rows) > PAGE_SIZE else ""
-        attach_cards(self.request, articles, self.card_level, self.since)
         return super().get_context_data(
             object_list=articles,
             card_level=self.card_level,
@@ -141,13 +142,15 @@ class HomeView(ArticleListView):
     def get_queryset(self):
         self.top_stories = []
         if "before" not in self.request.GET:
-            self.top_stories = list(
+            self.top_stories = list_cards(
+                self.request,
                 Article.objects.published()
                 .filter(is_top_story=True)
                 .for_cards()
-                .newest_first()[:TOP_STORIES]
+                .newest_first()[:TOP_STORIES],
+                self.card_level,
+                self.since,
             )
-            attach_cards(self.request, self.top_stories, self.card_level, self.since)
         # The top stories already lead the page; the latest list skips them.
         return (
             super()
