@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
+from articles import embeds, inline_images
 from articles.cache_keys import article_page_keys
 from articles.models import (
     Article,
@@ -242,10 +243,27 @@ def micros(moment):
     return (moment - EPOCH) // MICROSECOND if moment else 0
 
 
+def with_body_pictures(updates):
+    """The updates, each given ``body_images``: the library pictures all their
+    bodies show (inline, galleries, embeds' thumbnails), read in two queries
+    whatever their number, for the template's ``embeds`` filter."""
+    ids = set()
+    for update in updates:
+        ids.update(inline_images.image_ids(update.body))
+        ids.update(embeds.thumbnail_ids(update.body))
+    images = inline_images.images_by_id(ids) if ids else {}
+    for update in updates:
+        update.body_images = images
+    return updates
+
+
 def live_context(article):
     """A live blog's updates, newest first, and its key events (one query, plus
-    one for image renditions when an update carries a picture)."""
-    updates = list(LiveUpdate.objects.filter(article=article).for_page().newest_first())
+    one for image renditions when an update carries a picture, and two for the
+    pictures in their bodies)."""
+    updates = with_body_pictures(
+        list(LiveUpdate.objects.filter(article=article).for_page().newest_first())
+    )
     # The JSON-LD reads the same list instead of asking again.
     article.live_update_list = updates
     newest = updates[0].posted_at if updates else None
@@ -299,8 +317,8 @@ def live_updates(request, section, slug):
 
     Public live blogs only. Two queries answer a 304 (the article, the
     validator's aggregate); a change adds two (the ids, the changed updates
-    with their authors), and image renditions one when present, whatever the
-    number of updates.
+    with their authors), image renditions one when present and the pictures
+    in their bodies two, whatever the number of updates.
     """
     since = _whole_number(request, "since")
     edited = _whole_number(request, "edited")
@@ -340,7 +358,9 @@ def live_updates(request, section, slug):
             changed |= Q(edited_at__gt=after)
         else:
             changed |= Q(edited_at__isnull=False)
-        new = list(updates.filter(changed).for_page().newest_first()[:50])
+        new = with_body_pictures(
+            list(updates.filter(changed).for_page().newest_first()[:50])
+        )
         day = reference_day(state["posted"], row["coverage_ended_at"])
         shown = list(updates.values_list("pk", "posted_at", "edited_at"))
         data = {

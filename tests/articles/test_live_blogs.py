@@ -355,6 +355,47 @@ def test_a_new_days_update_relabels_what_the_open_page_shows(client, new_york):
     }
 
 
+@pytest.mark.parametrize("count", [1, 5])
+def test_live_blog_with_pictures_runs_the_same_queries_for_1_or_5_updates(
+    client, editor, count, django_assert_num_queries
+):
+    """Attached pictures, pictures in the body and embeds' thumbnails alike."""
+    article = factories.make_live_blog()
+    for i in range(count):
+        inline, thumbnail = factories.make_image(), factories.make_image()
+        liveblog.post_update(
+            article,
+            by=editor,
+            body=f'<p>Look {i}.</p><figure data-image="{inline.pk}"></figure>'
+            '<figure data-embed="youtube:dQw4w9WgXcQ" '
+            f'data-embed-image="{thumbnail.pk}"></figure>',
+            image=factories.make_image(),
+        )
+    client.get(article.get_absolute_url())  # warm ContentType and Site caches
+    # One more for attached pictures' renditions, two for the bodies' pictures.
+    with django_assert_num_queries(QUERIES_PAGE + 3):
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count('class="live-update-image"') == count
+    assert html.count('class="inline-image"') == count
+    assert html.count('class="embed-thumb"') == count
+    with django_assert_num_queries(QUERIES_ENDPOINT + 3):
+        data = client.get(updates_url(article)).json()
+    assert sum('class="inline-image"' in u["html"] for u in data["updates"]) == count
+
+
+def test_a_picture_in_an_update_body_is_a_dependency_of_the_page(editor):
+    from articles.cache_keys import article_page_keys
+    from articles.views import live_context
+
+    article = factories.make_live_blog()
+    image = factories.make_image()
+    liveblog.post_update(
+        article, by=editor, body=f'<p>x</p><figure data-image="{image.pk}"></figure>'
+    )
+    context = {"article": article, **live_context(article)}
+    assert f"image:{image.pk}" in article_page_keys(context)
+
+
 # JSON-LD --------------------------------------------------------------------------
 
 
