@@ -45,11 +45,13 @@ def article_page_keys(context):
         for other in getattr(claim, "disputes", ()):
             keys += claim_keys(other)
     keys += [f"article:{item.pk}" for item in context.get("related") or ()]
-    # A live blog's updates move article:<pk> themselves; their pictures and
-    # author profiles have keys of their own.
+    # A live blog's updates move article:<pk> themselves; their pictures (the
+    # attached one and those in the body) and author profiles have keys of their own.
     for update in context.get("live_updates") or ():
         if update.image_id:
             keys.append(f"image:{update.image_id}")
+        keys += [f"image:{pk}" for pk in inline_images.image_ids(update.body)]
+        keys += [f"image:{pk}" for pk in embeds.thumbnail_ids(update.body)]
         profile = (
             getattr(update.author, "author_profile", None) if update.author else None
         )

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
+from articles import embeds, inline_images
 from articles.cache_keys import article_page_keys
 from articles.cards import list_cards
 from articles.models import (
@@ -42,6 +43,7 @@ from articles.models import (
     Quote,
     Section,
 )
+from articles.templatetags.live_times import reference_day, time_label
 from franchise import cache as dependency_cache
 from franchise.cache import RenderCacheMixin
 from franchise.models import Claim, Franchise, Source
@@ -255,15 +257,35 @@ def micros(moment):
     return (moment - EPOCH) // MICROSECOND if moment else 0
 
 
+def with_body_pictures(updates):
+    """The updates, each given ``body_images``: the library pictures all their
+    bodies show (inline, galleries, embeds' thumbnails), read in two queries
+    whatever their number, for the template's ``embeds`` filter."""
+    ids = set()
+    for update in updates:
+        ids.update(inline_images.image_ids(update.body))
+        ids.update(embeds.thumbnail_ids(update.body))
+    images = inline_images.images_by_id(ids) if ids else {}
+    for update in updates:
+        update.body_images = images
+    return updates
+
+
 def live_context(article):
     """A live blog's updates, newest first, and its key events (one query, plus
-    one for image renditions when an update carries a picture)."""
-    updates = list(LiveUpdate.objects.filter(article=article).for_page().newest_first())
+    one for image renditions when an update carries a picture, and two for the
+    pictures in their bodies)."""
+    updates = with_body_pictures(
+        list(LiveUpdate.objects.filter(article=article).for_page().newest_first())
+    )
     # The JSON-LD reads the same list instead of asking again.
     article.live_update_list = updates
+    newest = updates[0].posted_at if updates else None
     return {
         "live_updates": updates,
         "key_events": [update for update in updates if update.key_event],
+        # Updates of this day show their time alone, the others their date too.
+        "live_day": reference_day(newest, article.coverage_ended_at),
         # What the reader's page knows: the newest id and the latest edit.
         "live_latest_id": max((update.pk for update in updates), default=0),
         "live_edited": max((micros(update.edited_at) for update in updates), default=0),
@@ -303,10 +325,14 @@ def live_updates(request, section, slug):
     and edited after the other (rendered), the ids still published (so the
     page drops deleted ones), and whether the coverage has ended.
 
+    Times are labelled as on the page: ``day`` is the day whose updates show
+    no date. When the page's ``?day=`` is another (a new day's update came),
+    ``times`` relabels every update the page may show.
+
     Public live blogs only. Two queries answer a 304 (the article, the
     validator's aggregate); a change adds two (the ids, the changed updates
-    with their authors), and image renditions one when present, whatever the
-    number of updates.
+    with their authors), image renditions one when present and the pictures
+    in their bodies two, whatever the number of updates.
     """
     since = _whole_number(request, "since")
     edited = _whole_number(request, "edited")
@@ -346,27 +372,40 @@ def live_updates(request, section, slug):
             changed |= Q(edited_at__gt=after)
         else:
             changed |= Q(edited_at__isnull=False)
-        new = list(updates.filter(changed).for_page().newest_first()[:50])
-        response = JsonResponse(
-            {
-                "latest": state["latest"] or 0,
-                "edited": micros(state["edited"]),
-                "count": state["count"],
-                "ended": row["coverage_ended_at"] is not None,
-                "ids": list(updates.values_list("pk", flat=True)),
-                "updates": [
-                    {
-                        "id": update.pk,
-                        "key_event": update.key_event,
-                        "headline": update.headline,
-                        "html": render_to_string(
-                            "articles/live_update.html", {"update": update}
-                        ),
-                    }
-                    for update in new
-                ],
-            }
+        new = with_body_pictures(
+            list(updates.filter(changed).for_page().newest_first()[:50])
         )
+        day = reference_day(state["posted"], row["coverage_ended_at"])
+        shown = list(updates.values_list("pk", "posted_at", "edited_at"))
+        data = {
+            "latest": state["latest"] or 0,
+            "edited": micros(state["edited"]),
+            "count": state["count"],
+            "ended": row["coverage_ended_at"] is not None,
+            "day": day.isoformat() if day else "",
+            "ids": [pk for pk, _posted, _edited in shown],
+            "updates": [
+                {
+                    "id": update.pk,
+                    "key_event": update.key_event,
+                    "headline": update.headline,
+                    "html": render_to_string(
+                        "articles/live_update.html",
+                        {"update": update, "live_day": day},
+                    ),
+                }
+                for update in new
+            ],
+        }
+        if "day" in request.GET and request.GET["day"] != data["day"]:
+            data["times"] = {
+                pk: {
+                    "posted": time_label(posted, day),
+                    "edited": time_label(edited, day),
+                }
+                for pk, posted, edited in shown
+            }
+        response = JsonResponse(data)
     response["ETag"] = etag
     # Readers' pages revalidate every time; a shared cache may keep it briefly.
     patch_cache_control(response, public=True, max_age=0, s_maxage=5)

@@ -11,12 +11,20 @@ register = template.Library()
 
 
 @register.filter
-def embeds(body):
+def embeds(body, images=None):
     """The sanitised body with each embed as a click-to-load placeholder and each
-    library picture or gallery as its responsive <picture>s."""
+    library picture or gallery as its responsive <picture>s.
+
+    ``images`` maps ids to library images read beforehand (a live blog reads
+    those of all its updates at once); without it the body's own are read.
+    """
+    if not isinstance(images, dict):
+        images = None  # not given, or "" from a template variable that is not set
     # The body was cleaned on save (articles/sanitize.py); placeholders are
     # built with format_html from a provider and an id that passed parse_ref.
-    html = inline_images.render(embed_html.placeholders(body or ""))
+    html = inline_images.render(
+        embed_html.placeholders(body or "", thumbnails=images), images=images
+    )
     return mark_safe(html)  # noqa: S308
 
 

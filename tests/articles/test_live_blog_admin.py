@@ -1,5 +1,7 @@
 """The live updates screen: who may post, edit and delete, by the requests sent."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -141,3 +143,22 @@ def test_writer_cannot_end_live_coverage_by_a_crafted_post(client, writer):
     assert response.status_code in {302, 403}
     article.refresh_from_db()
     assert article.coverage_ended_at is None
+
+
+def test_edit_and_delete_buttons_name_the_update_by_its_date_and_time(
+    client, editor, settings
+):
+    settings.TIME_ZONE = "UTC"
+    article = factories.make_live_blog()
+    update = LiveUpdate.objects.create(
+        article=article,
+        body="<p>x</p>",
+        posted_at=dt.datetime(2026, 12, 7, 14, 5, tzinfo=dt.UTC),
+    )
+    client.force_login(editor)
+    html = client.get(list_url(article)).content.decode()
+    assert (
+        f'href="{edit_url(update)}" aria-label="Edit the update of 7 Dec 2026, 14:05"'
+        in html
+    )
+    assert 'aria-label="Delete the update of 7 Dec 2026, 14:05"' in html

@@ -1,7 +1,9 @@
 """Live blogs: updates posted without republishing, the polling endpoint, markup."""
 
+import datetime as dt
 import json
 import re
+import zoneinfo
 from html.parser import HTMLParser
 
 import pytest
@@ -248,6 +250,150 @@ def test_live_blog_page_runs_the_same_queries_for_1_or_20_updates(
 
 QUERIES_PAGE = 9
 QUERIES_ENDPOINT = 4
+
+
+# Times across days ----------------------------------------------------------------
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+def at(*args):
+    """A moment in New York, the site's time zone in these tests."""
+    return dt.datetime(*args, tzinfo=NEW_YORK)
+
+
+def post_at(article, moment, **kw):
+    kw.setdefault("body", f"<p>At {moment:%d %H:%M}.</p>")
+    return LiveUpdate.objects.create(article=article, posted_at=moment, **kw)
+
+
+def shown_time(html, update):
+    """The text of an update's time on the page: its label, then the zone."""
+    found = re.search(
+        rf'id="{update.anchor}-time"><time datetime="([^"]+)">([^<]*)</time>', html
+    )
+    assert found, f"no time for {update.anchor}"
+    return found[1], found[2]
+
+
+@pytest.fixture
+def new_york(settings):
+    # 23:30 on 7 December in New York is 04:30 on the 8th in UTC: the day must
+    # be the site's, not UTC's.
+    settings.TIME_ZONE = "America/New_York"
+
+
+def test_a_multi_day_blog_dates_the_earlier_days_updates_only(client, new_york):
+    article = factories.make_live_blog()
+    late = post_at(article, at(2026, 12, 7, 23, 30), key_event=True, title="Late")
+    early = post_at(article, at(2026, 12, 8, 0, 15), key_event=True, title="Early")
+    morning = post_at(article, at(2026, 12, 8, 9, 5))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert shown_time(html, late) == ("2026-12-07T23:30:00-05:00", "7 Dec, 23:30")
+    assert shown_time(html, early) == ("2026-12-08T00:15:00-05:00", "00:15")
+    assert shown_time(html, morning)[1] == "09:05"
+    assert f"{shown_time(html, morning)[1]}</time> EST</a>" in html
+    assert 'data-day="2026-12-08"' in html
+    key_events = html.split('id="key-event-list"', 1)[1].split("</ul>", 1)[0]
+    assert ">7 Dec, 23:30</time> Late</a>" in key_events
+    assert ">00:15</time> Early</a>" in key_events
+
+
+def test_an_update_of_another_year_shows_the_year(client, new_york):
+    article = factories.make_live_blog()
+    eve = post_at(article, at(2026, 12, 31, 23, 50))
+    post_at(article, at(2027, 1, 1, 0, 5))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert shown_time(html, eve)[1] == "31 Dec 2026, 23:50"
+
+
+def test_an_edit_of_another_day_shows_its_date(client, new_york):
+    article = factories.make_live_blog()
+    post_at(article, at(2026, 12, 8, 9, 0), edited_at=at(2026, 12, 8, 9, 30))
+    post_at(article, at(2026, 12, 7, 22, 0), edited_at=at(2026, 12, 7, 22, 10))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '>edited <time datetime="2026-12-08T09:30:00-05:00">09:30</time>' in html
+    assert ">7 Dec, 22:10</time>" in html
+
+
+def test_an_ended_blog_dates_the_updates_before_the_day_it_ended(
+    client, editor, new_york
+):
+    article = factories.make_live_blog(coverage_ended_at=at(2026, 12, 9, 8, 0))
+    update = post_at(article, at(2026, 12, 8, 23, 0))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert shown_time(html, update)[1] == "8 Dec, 23:00"
+
+
+def test_polled_updates_are_labelled_as_on_the_page(client, new_york):
+    article = factories.make_live_blog()
+    late = post_at(article, at(2026, 12, 7, 23, 30))
+    morning = post_at(article, at(2026, 12, 8, 9, 5))
+    page = client.get(article.get_absolute_url()).content.decode()
+    data = client.get(updates_url(article), {"day": "2026-12-08"}).json()
+    assert data["day"] == "2026-12-08" and "times" not in data
+    html = {update["id"]: update["html"] for update in data["updates"]}
+    for update in (late, morning):
+        assert shown_time(html[update.pk], update) == shown_time(page, update)
+    assert shown_time(html[late.pk], late)[1] == "7 Dec, 23:30"
+    assert shown_time(html[morning.pk], morning)[1] == "09:05"
+
+
+def test_a_new_days_update_relabels_what_the_open_page_shows(client, new_york):
+    article = factories.make_live_blog()
+    late = post_at(article, at(2026, 12, 7, 23, 30), edited_at=at(2026, 12, 7, 23, 40))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'data-day="2026-12-07"' in html and shown_time(html, late)[1] == "23:30"
+    morning = post_at(article, at(2026, 12, 8, 0, 5))
+    query = {"since": late.pk, "edited": "0", "day": "2026-12-07"}
+    data = client.get(updates_url(article), query).json()
+    assert data["day"] == "2026-12-08"
+    assert [update["id"] for update in data["updates"]] == [morning.pk, late.pk]
+    assert data["times"] == {
+        str(late.pk): {"posted": "7 Dec, 23:30", "edited": "7 Dec, 23:40"},
+        str(morning.pk): {"posted": "00:05", "edited": ""},
+    }
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_live_blog_with_pictures_runs_the_same_queries_for_1_or_5_updates(
+    client, editor, count, django_assert_num_queries
+):
+    """Attached pictures, pictures in the body and embeds' thumbnails alike."""
+    article = factories.make_live_blog()
+    for i in range(count):
+        inline, thumbnail = factories.make_image(), factories.make_image()
+        liveblog.post_update(
+            article,
+            by=editor,
+            body=f'<p>Look {i}.</p><figure data-image="{inline.pk}"></figure>'
+            '<figure data-embed="youtube:dQw4w9WgXcQ" '
+            f'data-embed-image="{thumbnail.pk}"></figure>',
+            image=factories.make_image(),
+        )
+    client.get(article.get_absolute_url())  # warm ContentType and Site caches
+    # One more for attached pictures' renditions, two for the bodies' pictures.
+    with django_assert_num_queries(QUERIES_PAGE + 3):
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count('class="live-update-image"') == count
+    assert html.count('class="inline-image"') == count
+    assert html.count('class="embed-thumb"') == count
+    with django_assert_num_queries(QUERIES_ENDPOINT + 3):
+        data = client.get(updates_url(article)).json()
+    assert sum('class="inline-image"' in u["html"] for u in data["updates"]) == count
+
+
+def test_a_picture_in_an_update_body_is_a_dependency_of_the_page(editor):
+    from articles.cache_keys import article_page_keys
+    from articles.views import live_context
+
+    article = factories.make_live_blog()
+    image = factories.make_image()
+    liveblog.post_update(
+        article, by=editor, body=f'<p>x</p><figure data-image="{image.pk}"></figure>'
+    )
+    context = {"article": article, **live_context(article)}
+    assert f"image:{image.pk}" in article_page_keys(context)
 
 
 # JSON-LD --------------------------------------------------------------------------

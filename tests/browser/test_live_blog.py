@@ -1,5 +1,6 @@
 """A reader keeps a live blog open while three updates are posted: they appear."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -146,3 +147,45 @@ def test_an_embed_in_a_new_update_loads_only_when_the_reader_clicks(
         )
     ).to_be_visible()
     assert settings_host in hosts
+
+
+def test_updates_of_another_day_keep_their_date_in_an_open_page(
+    live_server, page, settings, screenshot
+):
+    """The key events list copies a polled update's whole time, date included;
+    a new day's update gives the day before's updates their date."""
+    from playwright.sync_api import expect
+
+    settings.LIVE_POLL_SECONDS = 0.5
+    settings.TIME_ZONE = "UTC"
+    article = premiere_blog()
+
+    def post(hour, minute, day, **kw):
+        return LiveUpdate.objects.create(
+            article=article,
+            posted_at=dt.datetime(2026, 12, day, hour, minute, tzinfo=dt.UTC),
+            **kw,
+        )
+
+    party = post(23, 50, 6, body="<p>Party.</p>", title="Afterparty", key_event=True)
+    page.goto(live_server.url + article.get_absolute_url())
+    party_time = page.locator(f"#{party.anchor}-time time")
+    party_key = page.locator(f'[data-key-event="{party.pk}"] time')
+    expect(party_time).to_have_text("23:50")
+    expect(party_key).to_have_text("23:50")
+
+    post(8, 0, 7, body="<p>The morning after.</p>")
+    expect(page.locator("#live-update-list > li")).to_have_count(2)
+    expect(party_time).to_have_text("6 Dec, 23:50")
+    expect(party_key).to_have_text("6 Dec, 23:50")
+
+    # Filed late: it arrives by polling, and its key event keeps the whole date.
+    ends = post(22, 15, 6, body="<p>Credits.</p>", title="It ends", key_event=True)
+    ends_key = page.locator(f'[data-key-event="{ends.pk}"]')
+    expect(ends_key).to_have_text("6 Dec, 22:15 It ends")
+    expect(ends_key.locator("time")).to_have_attribute(
+        "datetime", "2026-12-06T22:15:00+00:00"
+    )
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert not has_horizontal_scroll(page)
+    screenshot(page, "live-blog-days-390")

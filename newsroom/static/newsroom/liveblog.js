@@ -1,7 +1,8 @@
 // A live blog's reader page: ask what changed every few seconds and show it
 // without a reload: new updates at the top, edited ones in place, deleted ones
 // gone. The endpoint answers 304 to If-None-Match when nothing changed;
-// polling stops once the coverage has ended.
+// polling stops once the coverage has ended. Times read as the server wrote
+// them: the time alone on the blog's latest day, with the date on the others.
 (function () {
   "use strict";
   var blog = document.getElementById("live-blog");
@@ -9,6 +10,7 @@
   var url = blog.dataset.updatesUrl;
   var latest = parseInt(blog.dataset.latestId, 10) || 0;
   var edited = blog.dataset.edited || "0";
+  var day = blog.dataset.day || "";
   var seconds = Math.max(parseFloat(blog.dataset.pollSeconds) || 20, 0.2);
   var list = document.getElementById("live-update-list");
   var keyEvents = document.getElementById("key-events");
@@ -37,7 +39,8 @@
     if (time) {
       var copy = document.createElement("time");
       copy.dateTime = time.dateTime;
-      copy.textContent = time.textContent.split(" ")[0];
+      // The whole label: on another day it carries the date ("7 Dec, 14:05").
+      copy.textContent = time.textContent;
       link.appendChild(copy);
       link.appendChild(document.createTextNode(" "));
     }
@@ -49,6 +52,24 @@
       keyList.insertBefore(li, keyList.firstChild);
     }
     keyEvents.hidden = false;
+  }
+
+  // The blog's latest day moved on (an update of a new day came): the updates
+  // of the day before now need their date, as a fresh page would show them.
+  function relabel(times) {
+    Object.keys(times).forEach(function (id) {
+      var label = times[id];
+      var item = document.getElementById("update-" + id);
+      if (item) {
+        var posted = item.querySelector(".live-update-time time");
+        if (posted) posted.textContent = label.posted;
+        var edit = item.querySelector(".live-update-edited time");
+        if (edit && label.edited) edit.textContent = label.edited;
+      }
+      var key = keyEventItem(id);
+      var keyTime = key && key.querySelector("time");
+      if (keyTime) keyTime.textContent = label.posted;
+    });
   }
 
   function render(html) {
@@ -86,6 +107,8 @@
       }
       setKeyEvent(update, item);
     });
+    if (data.times) relabel(data.times);
+    if (typeof data.day === "string") day = data.day;
     latest = Math.max(latest, data.latest || 0);
     edited = String(data.edited || edited);
     if (added) {
@@ -113,7 +136,8 @@
   function poll() {
     var headers = { Accept: "application/json" };
     if (etag) headers["If-None-Match"] = etag;
-    var query = "?since=" + latest + "&edited=" + encodeURIComponent(edited);
+    var query = "?since=" + latest + "&edited=" + encodeURIComponent(edited) +
+      "&day=" + encodeURIComponent(day);
     fetch(url + query, { headers: headers, cache: "no-store", credentials: "omit" })
       .then(function (response) {
         if (response.status === 304) return null;
