@@ -61,11 +61,14 @@ def test_editing_an_article_re_renders_its_card_only(client, render_cache):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("what", ["author", "section"])
+@pytest.mark.parametrize("what", ["author", "section", "image"])
 def test_renaming_what_a_card_shows_refreshes_the_card(client, render_cache, what):
     author = factories.make_author(display_name="Ana Reporter")
     section = factories.make_section(name="Film news")
-    article = factories.make_article(authors=[author], section=section)
+    image = factories.make_image(alt_text="A poster")
+    article = factories.make_article(
+        authors=[author], section=section, lead_image=image
+    )
     client.get("/")
     quietly_retitle(article, "Only a re-rendered card shows this")
 
@@ -73,10 +76,14 @@ def test_renaming_what_a_card_shows_refreshes_the_card(client, render_cache, wha
         author.display_name = "Ana Q. Reporter"
         author.save()
         expected = b"Ana Q. Reporter"
-    else:
+    elif what == "section":
         section.name = "Films"
         section.save()
         expected = b">Films</a>"
+    else:
+        image.alt_text = "The teaser poster"
+        image.save()
+        expected = b'alt="The teaser poster"'
     response = client.get("/")
 
     assert expected in response.content
