@@ -22,16 +22,22 @@ def claim_keys(claim):
     return keys
 
 
-def article_page_keys(context):
-    """Keys of the article, its image, bylines, tags, films, sources, claims."""
-    article = context["article"]
+def card_keys(article):
+    """What an article card shows: the article, its section, lead image, authors."""
     keys = [f"article:{article.pk}", f"section:{article.section_id}"]
     if article.lead_image_id:
         keys.append(f"image:{article.lead_image_id}")
+    keys += [f"author:{byline.author_id}" for byline in article.bylines.all()]
+    return keys
+
+
+def article_page_keys(context):
+    """Keys of the article, its image, bylines, tags, films, sources, claims."""
+    article = context["article"]
+    keys = card_keys(article)
     # Pictures, galleries and embeds' thumbnails in the body.
     keys += [f"image:{pk}" for pk in inline_images.image_ids(article.body)]
     keys += [f"image:{pk}" for pk in embeds.thumbnail_ids(article.body)]
-    keys += [f"author:{byline.author_id}" for byline in article.bylines.all()]
     keys += [f"tag:{tag.pk}" for tag in article.tags.all()]
     # The Sources list: cited, quoted and claims' sources, with their speakers.
     for entry in context.get("sources") or ():

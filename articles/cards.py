@@ -17,6 +17,7 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
+from articles.cache_keys import card_keys
 from articles.models import card_prefetches
 from franchise import cache as dependency_cache
 
@@ -26,15 +27,6 @@ CARD_PREFIX = dependency_cache.RENDER_PREFIX + "card:"
 
 def card_key(article, level):
     return f"{CARD_PREFIX}{article.pk}:{level}"
-
-
-def card_keys(article):
-    """What a card shows: the article, its section, lead image and authors."""
-    keys = [f"article:{article.pk}", f"section:{article.section_id}"]
-    if article.lead_image_id:
-        keys.append(f"image:{article.lead_image_id}")
-    keys += [f"author:{byline.author_id}" for byline in article.bylines.all()]
-    return keys
 
 
 def list_cards(request, queryset, level, since):
