@@ -94,8 +94,20 @@ def versions(keys, *, since=None):
 
 
 def get(key):
-    """The stored value, or None if it is missing or any dependency moved on."""
-    return get_many([key]).get(key)
+    """The stored value, or None if it is missing or any dependency moved on.
+
+    ``get_many`` for one key, kept apart because every page cache hit runs it.
+    """
+    guess = _known_dependencies.get(key, ())
+    found = cache.get_many([key, *(version_key(k) for k in guess)])
+    entry = found.get(key)
+    if entry is None:
+        return None
+    value, stored_versions = entry
+    missing = [version_key(k) for k in stored_versions if version_key(k) not in found]
+    if missing:
+        found |= cache.get_many(missing)
+    return value if _still_current(key, stored_versions, found) else None
 
 
 def get_many(keys):
@@ -118,16 +130,22 @@ def get_many(keys):
     }
     if missing:
         found |= cache.get_many(list(missing))
-    current = {}
-    for key, (value, stored_versions) in entries.items():
-        _remember(key, tuple(stored_versions))
-        if all(
-            found.get(version_key(dep)) == version
-            for dep, version in stored_versions.items()
-        ):
-            _note_versions(stored_versions)
-            current[key] = value
-    return current
+    return {
+        key: value
+        for key, (value, stored_versions) in entries.items()
+        if _still_current(key, stored_versions, found)
+    }
+
+
+def _still_current(key, stored_versions, found):
+    """Whether every dependency still has the version stored with the entry
+    (``found`` holds the versions read); remembers the entry's keys."""
+    _remember(key, tuple(stored_versions))
+    for dep, version in stored_versions.items():
+        if found.get(version_key(dep)) != version:
+            return False
+    _note_versions(stored_versions)
+    return True
 
 
 def set(key, value, keys, timeout, *, since=None, capped=True):  # noqa: A001
