@@ -40,7 +40,12 @@ def list_cards(request, queryset, level, since):
     """
     seconds = getattr(settings, "RENDER_CACHE_SECONDS", 0)
     if seconds <= 0 or not dependency_cache.is_anonymous_public_request(request):
-        return list(queryset)
+        articles = list(queryset)
+        for article in articles:
+            # Set, so the list template's test finds the attribute: a failed
+            # lookup costs the template engine an exception and a dir().
+            article.card_html = ""
+        return articles
     articles = list(queryset.prefetch_related(None))
     keys = {article.pk: card_key(article, level) for article in articles}
     stored = dependency_cache.get_many(keys.values())

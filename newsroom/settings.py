@@ -171,6 +171,12 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 
 SITE_ID = 1
 SITE_NAME = env_str("SITE_NAME", "PulseBeat Magazine")
+# The home page's <meta name="description">, shown under its name in search results.
+SITE_DESCRIPTION = env_str(
+    "SITE_DESCRIPTION",
+    "Film, music and franchise news, with every fact sourced and marked as "
+    "rumoured, reported, confirmed or denied.",
+)
 # Absolute URLs in feeds, sitemaps and JSON-LD when no request is at hand.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 SITE_LANGUAGE = env_str("SITE_LANGUAGE", "en")

@@ -45,6 +45,8 @@ def picture(image, ratio="original", sizes="100vw", loading="lazy", css_class=""
             "src": image.file.url,
             "width": image.width,
             "height": image.height,
+            "srcset": "",
+            "webp_srcset": "",
         }
     src = next((r for r in fallback if r.width >= DEFAULT_SRC_WIDTH), fallback[-1])
     return context | {

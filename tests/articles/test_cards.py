@@ -178,3 +178,23 @@ def test_stored_cards_skip_the_bylines_and_renditions_queries(client, settings):
     assert len(card_parts(cold.captured_queries)) == 2
     assert card_parts(warm.captured_queries) == []
     assert len(warm) <= len(cold) - 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("render_seconds", [0, 300])
+def test_lists_render_without_failed_template_lookups(
+    client, settings, caplog, render_seconds
+):
+    """A failed lookup costs the template engine an exception and a dir() per card."""
+    for _ in range(3):
+        factories.make_article(lead_image=factories.make_image())
+    factories.make_article(is_top_story=True)
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.RENDER_CACHE_SECONDS = render_seconds
+
+    with caplog.at_level("DEBUG", logger="django.template"):
+        response = client.get("/")
+
+    assert response.status_code == 200
+    failed = [r.getMessage() for r in caplog.records if r.name == "django.template"]
+    assert failed == []

@@ -644,3 +644,15 @@ def test_time_elements_carry_whole_seconds(client, settings):
     page = html(client.get(detail_url(article)))
     assert '<time datetime="2025-03-14T09:30:05+00:00">' in page
     assert re.findall(r'<time datetime="[^"]*\.\d+', page) == []
+
+
+def test_home_page_describes_the_site_to_search_engines(client, settings):
+    settings.SITE_DESCRIPTION = "Film news, <sourced> & checked."
+    page = html(client.get("/"))
+    assert (
+        '<meta name="description" content="Film news, &lt;sourced&gt; &amp; checked.">'
+        in page
+    )
+
+    settings.SITE_DESCRIPTION = ""
+    assert 'name="description"' not in html(client.get("/"))
