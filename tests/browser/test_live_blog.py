@@ -186,6 +186,25 @@ def test_updates_of_another_day_keep_their_date_in_an_open_page(
     expect(ends_key.locator("time")).to_have_attribute(
         "datetime", "2026-12-06T22:15:00+00:00"
     )
+    # ...and in its place in time: below the later updates, as a reload shows it.
+    items = page.locator("#live-update-list > li")
+    expect(items).to_have_count(3)
+    expect(items.nth(0)).to_contain_text("The morning after.")
+    expect(items.nth(1)).to_contain_text("Party.")
+    expect(items.nth(2)).to_contain_text("Credits.")
+    keys = page.locator("#key-event-list li")
+    expect(keys.nth(0)).to_contain_text("Afterparty")
+    expect(keys.nth(1)).to_contain_text("It ends")
+    # Made a key event later, the party keeps its place in the key events too.
+    LiveUpdate.objects.filter(pk=party.pk).update(
+        key_event=False, edited_at=dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+    )
+    expect(keys).to_have_count(1)
+    LiveUpdate.objects.filter(pk=party.pk).update(
+        key_event=True, edited_at=dt.datetime(2026, 12, 7, 9, 5, tzinfo=dt.UTC)
+    )
+    expect(keys).to_have_count(2)
+    expect(keys.nth(0)).to_contain_text("Afterparty")
     page.set_viewport_size({"width": 390, "height": 900})
     assert not has_horizontal_scroll(page)
     screenshot(page, "live-blog-days-390")

@@ -1,6 +1,7 @@
 // A live blog's reader page: ask what changed every few seconds and show it
-// without a reload: new updates at the top, edited ones in place, deleted ones
-// gone. The endpoint answers 304 to If-None-Match when nothing changed;
+// without a reload: each new or edited update in its place in time (newest
+// first, as the page is rendered; a backdated one below the later ones), deleted
+// ones gone. The endpoint answers 304 to If-None-Match when nothing changed;
 // polling stops once the coverage has ended. Times read as the server wrote
 // them: the time alone on the blog's latest day, with the date on the others.
 (function () {
@@ -19,6 +20,30 @@
   var status = document.getElementById("live-status");
   var etag = null;
   var timer = null;
+
+  // An update's place in the page's order: its posting time, then its id.
+  function order(item) {
+    var time = item.querySelector("time");
+    var id = item.dataset.updateId || item.dataset.keyEvent;
+    return [time ? Date.parse(time.dateTime) || 0 : 0, parseInt(id, 10) || 0];
+  }
+
+  function isOlder(a, b) {
+    return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  }
+
+  // Put item into parent before the first child posted before it.
+  function place(parent, item) {
+    var key = order(item);
+    var children = Array.prototype.slice.call(parent.children);
+    for (var i = 0; i < children.length; i++) {
+      if (children[i] !== item && isOlder(order(children[i]), key)) {
+        parent.insertBefore(item, children[i]);
+        return;
+      }
+    }
+    parent.appendChild(item);
+  }
 
   function keyEventItem(id) {
     return keyList.querySelector('[data-key-event="' + id + '"]');
@@ -46,11 +71,9 @@
     }
     link.appendChild(document.createTextNode(update.headline));
     li.appendChild(link);
-    if (old) {
-      old.replaceWith(li);
-    } else {
-      keyList.insertBefore(li, keyList.firstChild);
-    }
+    // An edit may have moved its time: placed afresh, not where it was.
+    if (old) old.remove();
+    place(keyList, li);
     keyEvents.hidden = false;
   }
 
@@ -99,12 +122,12 @@
       if (!item) return;
       var old = document.getElementById("update-" + update.id);
       if (old) {
-        old.replaceWith(item);
+        old.remove();
         changed += 1;
       } else {
-        list.insertBefore(item, list.firstChild);
         added += 1;
       }
+      place(list, item);
       setKeyEvent(update, item);
     });
     if (data.times) relabel(data.times);
