@@ -162,3 +162,8 @@ def test_edit_and_delete_buttons_name_the_update_by_its_date_and_time(
         in html
     )
     assert 'aria-label="Delete the update of 7 Dec 2026, 14:05"' in html
+    # The visible time and the edit screen's heading carry the year too: a blog
+    # kept open across New Year lists updates of two years.
+    assert ">7 Dec 2026, 14:05</time>" in html
+    edit = client.get(edit_url(update)).content.decode()
+    assert "Edit the update of 7 Dec 2026, 14:05</h2>" in edit
