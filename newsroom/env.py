@@ -80,6 +80,27 @@ def parse_database_url(url, *, sqlite_default):
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
+        # Given in the URL these arrive as text; psycopg and Django need a
+        # bool and a number (or none, which turns prepared statements off).
+        if "server_side_binding" in options:
+            options["server_side_binding"] = options["server_side_binding"].lower() in TRUE
+        if "prepare_threshold" in options:
+            raw = options["prepare_threshold"]
+            if raw.lower() in {"", "none", "off"}:
+                options["prepare_threshold"] = None
+            elif raw.isdigit():
+                options["prepare_threshold"] = int(raw)
+            else:
+                raise ImproperlyConfigured(
+                    f"DATABASE_URL has prepare_threshold={raw!r}; use a whole number or none."
+                )
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            # Parameters bound by the server, and a statement run five times on
+            # a connection prepared there: PostgreSQL stops planning the same
+            # page queries again on every request. Off behind a pooler that
+            # cannot keep prepared statements (PgBouncer in transaction mode).
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 5)
         test_name = os.environ.get("TEST_DATABASE_NAME")
         if test_name:
             config["TEST"] = {"NAME": test_name}

@@ -385,7 +385,7 @@ def test_get_many_returns_only_the_entries_still_current():
     dependency_cache.set("b", "value b", ["article:2"], 60)
     dependency_cache.invalidate("article:2")
 
-    assert dependency_cache.get_many(["a", "b", "never stored"]) == {"a": "value a"}
+    assert dependency_cache.get_many(["a", "b", "never-stored"]) == {"a": "value a"}
 
 
 @pytest.mark.django_db

@@ -135,6 +135,7 @@ def test_sqlite_url_gives_absolute_path():
 
 def test_postgres_url_is_parsed_with_health_checks(monkeypatch):
     monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
     monkeypatch.delenv("TEST_DATABASE_NAME", raising=False)
     config = env.parse_database_url(
         "postgres://news%40room:p%2Fss@db.example.com:5433/newsroom?sslmode=require",
@@ -149,8 +150,38 @@ def test_postgres_url_is_parsed_with_health_checks(monkeypatch):
         "PORT": "5433",
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"sslmode": "require"},
+        "OPTIONS": {
+            "sslmode": "require",
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        },
     }
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(monkeypatch):
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
+    config = env.parse_database_url(
+        "postgres://postgres@127.0.0.1/newsroom", sqlite_default="unused"
+    )
+    assert config["OPTIONS"] == {}
+
+
+def test_binding_options_in_the_url_are_read_as_values(monkeypatch):
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    config = env.parse_database_url(
+        "postgres://postgres@127.0.0.1/newsroom"
+        "?server_side_binding=false&prepare_threshold=none",
+        sqlite_default="unused",
+    )
+    assert config["OPTIONS"] == {
+        "server_side_binding": False,
+        "prepare_threshold": None,
+    }
+    config = env.parse_database_url(
+        "postgres://postgres@127.0.0.1/newsroom?prepare_threshold=0",
+        sqlite_default="unused",
+    )
+    assert config["OPTIONS"]["prepare_threshold"] == 0
 
 
 def test_postgres_url_reads_conn_max_age_and_test_database_name(monkeypatch):
@@ -171,6 +202,7 @@ def test_postgres_url_reads_conn_max_age_and_test_database_name(monkeypatch):
         ("postgres://postgres@db:5432/", "must name a database"),
         ("postgres://postgres@db:99999/newsroom", "bad port"),
         ("sqlite://", "needs a file path"),
+        ("postgres://postgres@db/newsroom?prepare_threshold=often", "prepare_threshold"),
     ],
 )
 def test_bad_database_urls_are_refused(url, message):
