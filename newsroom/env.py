@@ -17,6 +17,11 @@ def env_bool(name, default=False):
     raw = os.environ.get(name)
     if raw is None:
         return default
+    return parse_bool(name, raw)
+
+
+def parse_bool(name, raw):
+    """``raw`` (the text given for ``name``) as True or False, or a clear error."""
     value = raw.strip().lower()
     if value in TRUE:
         return True
@@ -83,7 +88,9 @@ def parse_database_url(url, *, sqlite_default):
         # Given in the URL these arrive as text; psycopg and Django need a
         # bool and a number (or none, which turns prepared statements off).
         if "server_side_binding" in options:
-            options["server_side_binding"] = options["server_side_binding"].lower() in TRUE
+            options["server_side_binding"] = parse_bool(
+                "DATABASE_URL server_side_binding", options["server_side_binding"]
+            )
         if "prepare_threshold" in options:
             raw = options["prepare_threshold"]
             if raw.lower() in {"", "none", "off"}:

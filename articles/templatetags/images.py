@@ -39,14 +39,14 @@ def picture(image, ratio="original", sizes="100vw", loading="lazy", css_class=""
         "sizes": sizes,
         "loading": "eager" if loading == "eager" else "lazy",
         "css_class": css_class,
+        "srcset": "",
+        "webp_srcset": "",
     }
     if not fallback:
         return context | {
             "src": image.file.url,
             "width": image.width,
             "height": image.height,
-            "srcset": "",
-            "webp_srcset": "",
         }
     src = next((r for r in fallback if r.width >= DEFAULT_SRC_WIDTH), fallback[-1])
     return context | {

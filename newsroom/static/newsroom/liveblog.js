@@ -32,12 +32,12 @@
     return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
   }
 
-  // Put item into parent before the first child posted before it.
+  // Put item (not in parent yet) before the first child posted before it.
   function place(parent, item) {
     var key = order(item);
-    var children = Array.prototype.slice.call(parent.children);
+    var children = parent.children;
     for (var i = 0; i < children.length; i++) {
-      if (children[i] !== item && isOlder(order(children[i]), key)) {
+      if (isOlder(order(children[i]), key)) {
         parent.insertBefore(item, children[i]);
         return;
       }
