@@ -302,6 +302,25 @@ class TestFeedback:
         assert "Say who told us." in html
         assert editor.username in html
 
+    def test_panel_dates_carry_their_year(self, client, writer, editor):
+        # A draft can sit for months: "4 Dec, 10:00" alone would not say which.
+        article = in_state(Status.IN_REVIEW, writer)
+        services.request_changes(article, by=editor, comment="Say who told us.")
+        comment = services.add_comment(article, by=editor, text="Check the date.")
+        last_year = timezone.now() - dt.timedelta(days=400)
+        Transition.objects.filter(article=article).update(at=last_year)
+        EditorialComment.objects.filter(pk=comment.pk).update(created_at=last_year)
+        client.force_login(writer)
+        response = client.get(change_url(article))
+        label = timezone.localtime(last_year).strftime("%Y, %H:%M")
+        feedback = factories.html_section(
+            response.content.decode(), "panel-feedback-heading"
+        )
+        # The request for changes and the open comment.
+        assert feedback.count(label) == 2
+        # The status box's "Last move".
+        assert response.content.decode().count(label) == 3
+
     def test_the_request_disappears_once_resubmitted(self, client, writer, editor):
         article = in_state(Status.IN_REVIEW, writer)
         services.request_changes(article, by=editor, comment="Say who told us.")
