@@ -142,23 +142,17 @@ class HomeView(ArticleListView):
     card_level = 3
 
     def get_queryset(self):
+        listed = super().get_queryset()
         self.top_stories = []
         if "before" not in self.request.GET:
             self.top_stories = list_cards(
                 self.request,
-                Article.objects.published()
-                .filter(is_top_story=True)
-                .for_cards()
-                .newest_first()[:TOP_STORIES],
+                listed.filter(is_top_story=True)[:TOP_STORIES],
                 self.card_level,
                 self.since,
             )
         # The top stories already lead the page; the latest list skips them.
-        return (
-            super()
-            .get_queryset()
-            .exclude(pk__in=[article.pk for article in self.top_stories])
-        )
+        return listed.exclude(pk__in=[article.pk for article in self.top_stories])
 
     def get_context_data(self, **kwargs):
         covered_films = Article.films.through.objects.filter(

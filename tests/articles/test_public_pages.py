@@ -275,6 +275,17 @@ def test_section_lists_only_its_published_articles(client):
         assert article.title not in page
 
 
+def test_the_navigation_marks_the_section_being_read(client):
+    films = f.make_section(name="Films")
+    music = f.make_section(name="Music")
+    page = html(client.get(films.get_absolute_url()))
+    nav = page[page.index('<nav class="site-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert f'<a href="{films.get_absolute_url()}" aria-current="page">Films</a>' in nav
+    assert f'<a href="{music.get_absolute_url()}">Music</a>' in nav
+    assert nav.count("aria-current") == 1
+
+
 def test_unknown_section_is_not_found(client):
     assert client.get("/no-such-section/").status_code == 404
 
