@@ -429,6 +429,45 @@ def load_average():
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+# A fixed pure-Python workload: its time says how fast this machine is at the
+# moment, so runs on different days (or hosts) compare by ratio, not raw figure.
+CALIBRATION = """
+import time
+started = time.perf_counter()
+total = 0
+for i in range(5_000_000):
+    total += i
+print(time.perf_counter() - started)
+"""
+
+
+def machine_speed(runs=5):
+    """Median milliseconds of the calibration loop, each run in a fresh Python."""
+    times = []
+    for _ in range(runs):
+        out = run([PYTHON, "-c", CALIBRATION], os.environ.copy(), timeout=120)
+        times.append(float(out))
+    return round(statistics.median(times) * 1000)
+
+
+def cpu_times(stat=Path("/proc/stat")):
+    """``(steal, total)`` CPU jiffies since boot, or None where there is no /proc."""
+    try:
+        fields = stat.read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is in user).
+    values = [int(x) for x in fields[1:9]]
+    return (values[7] if len(values) > 7 else 0), sum(values)
+
+
+def steal_share(before, after):
+    """Percent of CPU time the hypervisor gave to other guests between two reads."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return round(100 * (after[0] - before[0]) / (after[1] - before[1]), 1)
+
+
 # Report -------------------------------------------------------------------------
 
 
@@ -442,6 +481,10 @@ def verdict(name, value):
         "<=": value <= target,
     }[op]
     return f"{op} {target}", "yes" if ok else "**no**"
+
+
+def speed_note(speed):
+    return ", ".join(f"{when} {ms}" for when, ms in speed.items()) or "?"
 
 
 def write_report(results):
@@ -499,6 +542,14 @@ def write_report(results):
         + "; ".join(f"{m}: {v}" for m, v in results.get("load_by_mode", {}).items())
         + ".",
         f"Render cache warm-up: {results.get('warm', '?')}.",
+        "Machine speed (5,000,000 Python additions, median of 5, ms; lower is "
+        f"faster): {speed_note(results.get('machine_speed_ms', {}))}. CPU stolen "
+        "by other guests during each mode: "
+        + "; ".join(
+            f"{m}: {'?' if v is None else f'{v}%'}"
+            for m, v in results.get("steal_by_mode", {}).items()
+        )
+        + ".",
         "",
         "## In-process profile of article pages (cProfile, top 10)",
         "",
@@ -534,6 +585,8 @@ def main():
 
     OUT.mkdir(parents=True, exist_ok=True)
     load_before = load_average()
+    speed = {"before": machine_speed()}
+    log(f"machine speed: {speed['before']} ms for the calibration loop")
     options.port = options.port or free_port()
     env = base_env()
     load_seconds = None
@@ -574,8 +627,10 @@ def main():
         figures[f"{name}_p99_ms"] = result["p99_ms"]
         errors += result["errors"]
 
+    steal_by_mode = {}
     log("(a) page cache and render cache off: article pages, home, search")
     load_by_mode["a"] = load_average()
+    cpu = cpu_times()
     with Server(env, options.port) as server:
         for name in ("article", "home", "search"):
             record(name, measure(server, OUT / f"{name}_urls.txt", options))
@@ -583,6 +638,7 @@ def main():
         rss = server.worker_rss_mib()
         figures["worker_rss_mib"] = max(rss) if rss else None
         figures["worker_rss_all_mib"] = rss
+    steal_by_mode["a"], cpu = steal_share(cpu, cpu_times()), cpu_times()
 
     redis_env = dict(env, CACHE_URL=REDIS_URL, RENDER_CACHE_SECONDS="86400")
     log("(b) render cache in Redis, warmed over every article page; page cache off")
@@ -605,6 +661,7 @@ def main():
         record("render_home", measure(server, OUT / "home_urls.txt", options))
         rss = server.worker_rss_mib()
         figures["worker_rss_render_mib"] = max(rss) if rss else None
+    steal_by_mode["b"], cpu = steal_share(cpu, cpu_times()), cpu_times()
 
     log("(c) page cache in Redis: the newest article pages")
     flush_redis()
@@ -613,7 +670,9 @@ def main():
         warm(server, OUT / "hot_urls.txt")
         load_by_mode["c"] = load_average()
         record("cached_article", measure(server, OUT / "hot_urls.txt", options))
+    steal_by_mode["c"] = steal_share(cpu, cpu_times())
     flush_redis()
+    speed["after"] = machine_speed()
 
     results = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -630,6 +689,8 @@ def main():
         "load_before": load_before,
         "load_by_mode": load_by_mode,
         "warm": warm_note,
+        "machine_speed_ms": speed,
+        "steal_by_mode": steal_by_mode,
         "profile": facts["profile"],
     }
     print(write_report(results))
